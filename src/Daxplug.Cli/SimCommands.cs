@@ -1,0 +1,128 @@
+using System.CommandLine;
+using System.Text;
+using Daxplug.Kernel;
+using Daxplug.Kernel.Machines;
+using Daxplug.Kernel.Sysfs;
+
+namespace Daxplug.Cli;
+
+/// <summary>The "sim" verbs: look at and poke the simulated kernel in process.</summary>
+internal static class SimCommands
+{
+    public static Command Build()
+    {
+        var machine = new Option<string>("--machine", "-m")
+        {
+            Description = "Built-in machine (default, host) or a machine JSON file (docs/machines.md)",
+            DefaultValueFactory = _ => "default",
+            Recursive = true,
+        };
+        var abi = new Option<string>("--abi")
+        {
+            Description = $"Kernel ABI profile: {string.Join(", ", AbiProfiles.All)}",
+            DefaultValueFactory = _ => "hotplug",
+            Recursive = true,
+        };
+        var state = new Option<string?>("--state")
+        {
+            Description = "Keep the simulated kernel in this file between invocations (created on first use)",
+            Recursive = true,
+        };
+        var sim = new Command("sim", "The simulated kernel: its sysfs, read and written in process.\n\n" +
+                                     "Examples:\n  daxplug sim show\n  daxplug sim cat /sys/devices/system/memory/memory40/valid_zones\n" +
+                                     "  daxplug sim --state /tmp/k.json write /sys/devices/system/memory/memory40/state offline\n" +
+                                     "  daxplug sim dump --machine host --out /tmp/snap && lsmem --sysroot /tmp/snap");
+        sim.Options.Add(machine);
+        sim.Options.Add(abi);
+        sim.Options.Add(state);
+
+        var show = new Command("show", "Summarize the machine: nodes, memory blocks by state and zone, memory tiers");
+        show.SetAction(r =>
+        {
+            Console.Out.Write(SimShow.Render(SimModel.Open(r.GetValue(machine)!, r.GetValue(abi)!, r.GetValue(state))));
+            return 0;
+        });
+
+        var pathArg = new Argument<string>("path") { Description = "A sysfs path, e.g. /sys/devices/system/memory/auto_online_blocks" };
+        var cat = new Command("cat", "Print a sysfs attribute of the simulated kernel (or list a directory)");
+        cat.Arguments.Add(pathArg);
+        cat.SetAction(r => Cat(SimModel.Open(r.GetValue(machine)!, r.GetValue(abi)!, r.GetValue(state)), r.GetValue(pathArg)!));
+
+        var writePath = new Argument<string>("path") { Description = "A writable sysfs attribute" };
+        var value = new Argument<string>("value") { Description = "The text to write (a newline is added unless -n)" };
+        var noNewline = new Option<bool>("-n") { Description = "Do not append a newline (like echo -n)" };
+        var write = new Command("write", "Write a value to a sysfs attribute, as 'echo VALUE > PATH' would; with --state the change is kept");
+        write.Arguments.Add(writePath);
+        write.Arguments.Add(value);
+        write.Options.Add(noNewline);
+        write.SetAction(r =>
+        {
+            var kernel = SimModel.Open(r.GetValue(machine)!, r.GetValue(abi)!, r.GetValue(state));
+            var path = r.GetValue(writePath)!;
+            var text = r.GetValue(value)! + (r.GetValue(noNewline) ? "" : "\n");
+            int rc = kernel.Sysfs.Write(path, Encoding.Latin1.GetBytes(text));
+            SimModel.Save(kernel, r.GetValue(state));
+            if (rc < 0)
+            {
+                throw new CliException($"write {path}: {ErrnoText.Describe((Errno)(-rc))} ({ErrnoText.Name((Errno)(-rc))})");
+            }
+
+            return 0;
+        });
+
+        var outDir = new Option<string>("--out", "-o") { Description = "Directory to write the snapshot into (as DIR/sys)", Required = true };
+        var dump = new Command("dump", "Write the simulated sysfs as plain files and symlinks (readable with lsmem --sysroot DIR)");
+        dump.Options.Add(outDir);
+        dump.SetAction(r =>
+        {
+            var kernel = SimModel.Open(r.GetValue(machine)!, r.GetValue(abi)!, r.GetValue(state));
+            var dir = r.GetValue(outDir)!;
+            if (Directory.Exists(Path.Combine(dir, "sys")) && Directory.EnumerateFileSystemEntries(Path.Combine(dir, "sys")).Any())
+            {
+                throw new CliException($"{Path.Combine(dir, "sys")} exists and is not empty");
+            }
+
+            int files = SysfsDump.Write(kernel.Sysfs, dir);
+            Console.Out.WriteLine($"wrote {files} files to {Path.Combine(dir, "sys")}");
+            return 0;
+        });
+
+        var describe = new Command("machine", "Print the machine description as JSON (e.g. to edit a copy of 'host')");
+        describe.SetAction(r =>
+        {
+            Console.Out.WriteLine(BuiltinMachines.ToJson(SimModel.Open(r.GetValue(machine)!, r.GetValue(abi)!, r.GetValue(state)).Machine));
+            return 0;
+        });
+
+        foreach (var c in new[] { show, cat, write, dump, describe })
+        {
+            sim.Subcommands.Add(c);
+        }
+
+        return sim;
+    }
+
+    private static int Cat(KernelModel kernel, string path)
+    {
+        var rc = kernel.Sysfs.Lookup(path, out var node);
+        if (rc == Errno.None && node is KernfsDir)
+        {
+            kernel.Sysfs.List(path, out var names);
+            foreach (var name in names)
+            {
+                Console.Out.WriteLine(name);
+            }
+
+            return 0;
+        }
+
+        rc = kernel.Sysfs.Read(path, out var text);
+        if (rc != Errno.None)
+        {
+            throw new CliException($"cat {path}: {ErrnoText.Describe(rc)} ({ErrnoText.Name(rc)})");
+        }
+
+        Console.Out.Write(text);
+        return 0;
+    }
+}

@@ -1,0 +1,90 @@
+using System.Text;
+using Daxplug.Kernel;
+using Daxplug.Kernel.Memory;
+using Daxplug.Kernel.Numa;
+using Daxplug.Kernel.Sysfs;
+
+namespace Daxplug.Cli;
+
+/// <summary>The human summary of a simulated kernel that "sim show" prints.</summary>
+internal static class SimShow
+{
+    public static string Render(KernelModel kernel)
+    {
+        var sb = new StringBuilder();
+        var p = kernel.Params;
+        sb.Append($"machine {kernel.Machine.Name}, abi {AbiProfiles.Name(kernel.Abi)}, block size {Size(kernel.BlockSizeBytes)}, ")
+          .Append($"auto_online_blocks={OnlineTypes.ToStr(p.AutoOnlineBlocks)}, online_policy={HotplugParams.OnlinePolicyNames[(int)p.OnlinePolicy]}\n\n");
+
+        sb.Append("NODE  CPUS    STATE    ONLINE MEMORY  BLOCKS  ZONES (present)\n");
+        foreach (var node in kernel.PossibleNodes)
+        {
+            var zones = string.Join(' ', node.Zones.Where(z => z.Populated).Select(z => $"{z.Name}:{Size(z.PresentPages * KernelModel.PageSize)}"));
+            var st = kernel.NodeStates.Has(node.Id, NodeState.Online) ? "online" : "offline";
+            sb.Append($"{node.Id,-5} {Cpus(node),-7} {st,-8} {Size(node.PresentPages * KernelModel.PageSize),13}  {kernel.Hotplug.BlocksOnNode(node.Id),6}  {zones}\n");
+        }
+
+        sb.Append("\nRANGE                                      SIZE  STATE    BLOCK      NODE  ZONES\n");
+        foreach (var run in Runs(kernel))
+        {
+            ulong start = run.First.StartPfn * KernelModel.PageSize;
+            ulong end = (run.Last.EndPfn * KernelModel.PageSize) - 1;
+            var blocks = run.First.Id == run.Last.Id ? $"{run.First.Id}" : $"{run.First.Id}-{run.Last.Id}";
+            sb.Append($"0x{start:x16}-0x{end:x16} {Size(end - start + 1),6}  {run.State,-8} {blocks,-10} {run.First.Nid,4}  {run.Zones}\n");
+        }
+
+        sb.Append("\nTIER            ADISTANCE  NODES\n");
+        foreach (var tier in kernel.Tiers.Tiers)
+        {
+            sb.Append($"memory_tier{tier.Id,-4} {tier.AdistanceStart,9}-{tier.AdistanceStart + MemoryTiers.ChunkSize - 1,-4} {KernelFormat.BitmapList(tier.Nodes)}\n");
+        }
+
+        return sb.ToString();
+    }
+
+    private static string Cpus(NumaNode node) => node.Cpus.Count == 0 ? "-" : KernelFormat.BitmapList(node.Cpus);
+
+    /// <summary>Consecutive blocks with the same state, node and zones, as lsmem merges them.</summary>
+    private static IEnumerable<(MemoryBlock First, MemoryBlock Last, string State, string Zones)> Runs(KernelModel kernel)
+    {
+        (MemoryBlock First, MemoryBlock Last, string State, string Zones)? run = null;
+        foreach (var mem in kernel.Blocks.All())
+        {
+            var state = MemorySysfsNames.State(mem.State);
+            var zones = kernel.Hotplug.ValidZones(mem).TrimEnd('\n');
+            if (run is { } r && r.Last.Id + 1 == mem.Id && r.State == state && r.Zones == zones && r.First.Nid == mem.Nid)
+            {
+                run = (r.First, mem, state, zones);
+                continue;
+            }
+
+            if (run is { } done)
+            {
+                yield return done;
+            }
+
+            run = (mem, mem, state, zones);
+        }
+
+        if (run is { } last)
+        {
+            yield return last;
+        }
+    }
+
+    /// <summary>Sizes as lsmem prints them: 128M, 2G, 1.5G.</summary>
+    public static string Size(ulong bytes)
+    {
+        string[] units = ["B", "K", "M", "G", "T", "P"];
+        double v = bytes;
+        int u = 0;
+        while (v >= 1024 && u < units.Length - 1)
+        {
+            v /= 1024;
+            u++;
+        }
+
+        return (Math.Abs(v - Math.Round(v)) < 0.05 ? Math.Round(v).ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : v.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)) + units[u];
+    }
+}

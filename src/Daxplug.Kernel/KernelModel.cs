@@ -1,0 +1,105 @@
+using Daxplug.Kernel.Locking;
+using Daxplug.Kernel.Log;
+using Daxplug.Kernel.Memory;
+using Daxplug.Kernel.Numa;
+using Daxplug.Kernel.Resource;
+using Daxplug.Kernel.Sysfs;
+
+namespace Daxplug.Kernel;
+
+/// <summary>
+/// One simulated kernel: memory blocks and zones, NUMA nodes and tiers, iomem, the log, uevents, the locks,
+/// and the sysfs tree that exposes them. Built from a machine description by <see cref="Machines.MachineBuilder"/>.
+/// </summary>
+public sealed class KernelModel
+{
+    /// <summary>PAGE_SIZE on x86-64.</summary>
+    public const ulong PageSize = 4096;
+
+    private readonly Dictionary<int, NumaNode> nodes = [];
+
+    public KernelModel(ulong blockSizeBytes, IEnumerable<NumaNode> possibleNodes, Func<int, int?>? nodeAdistance = null)
+    {
+        if (blockSizeBytes == 0 || (blockSizeBytes & (blockSizeBytes - 1)) != 0 || blockSizeBytes % PageSize != 0)
+        {
+            throw new ArgumentException($"block size {blockSizeBytes:x} is not a power of two of pages");
+        }
+
+        BlockSizeBytes = blockSizeBytes;
+        foreach (var node in possibleNodes)
+        {
+            nodes.Add(node.Id, node);
+            NodeStates.Set(node.Id, NodeState.Possible);
+        }
+
+        // Lock order (include/linux/memory_hotplug.h, mm/memory-tiers.c):
+        // device_hotplug_lock -> mem_hotplug_lock -> memory_tier_lock.
+        DeviceHotplugLock = new KernelMutex("device_hotplug_lock", 10, () => Scheduler);
+        MemHotplugLock = new KernelMutex("mem_hotplug_lock", 20, () => Scheduler);
+        Tiers = new MemoryTiers(new KernelMutex("memory_tier_lock", 30, () => Scheduler), nodeAdistance ?? (_ => null));
+        Hotplug = new MemoryHotplug(this);
+        Sysfs = new SysfsTree(new KernfsDir(""));
+        MemorySysfs.Register(this, Sysfs.Root);
+        ModuleParamSysfs.Register(this, Sysfs.Root);
+        MemoryDebugfs.Register(this, Sysfs.Root);
+        NodeSysfs.Register(this, Sysfs.Root);
+        MemoryTierSysfs.Register(this, Sysfs.Root);
+    }
+
+    public ulong BlockSizeBytes { get; }
+
+    /// <summary>The description this kernel was booted from.</summary>
+    public Machines.MachineSpec Machine { get; init; } = new();
+
+    public AbiProfile Abi { get; init; } = AbiProfile.Hotplug;
+
+    /// <summary>The writes recorded since boot when recording is on (<see cref="Machines.SimState.Record"/>).</summary>
+    public List<Machines.JournalEntry> Journal { get; } = [];
+
+    public ulong PagesPerBlock => BlockSizeBytes / PageSize;
+
+    public HotplugParams Params { get; } = new();
+
+    public MemoryBlocks Blocks { get; } = new();
+
+    public NodeStates NodeStates { get; } = new();
+
+    public MemoryTiers Tiers { get; }
+
+    public IomemTree Iomem { get; } = new();
+
+    public KernelLog Log { get; } = new();
+
+    public UeventBus Uevents { get; } = new();
+
+    public MemoryHotplug Hotplug { get; }
+
+    public SysfsTree Sysfs { get; }
+
+    /// <summary>notifier-error-inject's memory actions: MEM_GOING_ONLINE / MEM_GOING_OFFLINE errno (≤ 0).</summary>
+    public NotifierErrorInject NotifierInject { get; } = new();
+
+    /// <summary>device_hotplug_lock (drivers/base/core.c): serializes sysfs online/offline and add/remove.</summary>
+    public KernelMutex DeviceHotplugLock { get; }
+
+    /// <summary>mem_hotplug_lock (mm/memory_hotplug.c): held around zone/node changes (mem_hotplug_begin/done).</summary>
+    public KernelMutex MemHotplugLock { get; }
+
+    /// <summary>Who runs the model: real threads (default) or the race lab's deterministic scheduler.</summary>
+    public IKernelScheduler Scheduler { get; set; } = ThreadScheduler.Instance;
+
+    /// <summary>Every possible node, by id.</summary>
+    public IEnumerable<NumaNode> PossibleNodes => nodes.Values.OrderBy(n => n.Id);
+
+    /// <summary>NODE_DATA(nid), or null if the node is not possible.</summary>
+    public NumaNode? Node(int nid) => nodes.GetValueOrDefault(nid);
+
+    /// <summary>node_distance(): from the machine's table, else 10 local and 20 remote (LOCAL/REMOTE_DISTANCE).</summary>
+    public int Distance(int from, int to) =>
+        Distances.TryGetValue((from, to), out var d) ? d : from == to ? 10 : 20;
+
+    /// <summary>The SLIT distances the machine gives.</summary>
+    public Dictionary<(int From, int To), int> Distances { get; } = [];
+
+    public long BlockId(ulong pfn) => (long)(pfn / PagesPerBlock);
+}

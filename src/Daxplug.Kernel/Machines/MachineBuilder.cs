@@ -1,0 +1,218 @@
+using Daxplug.Kernel.Memory;
+using Daxplug.Kernel.Numa;
+using Daxplug.Kernel.Resource;
+using Daxplug.Kernel.Sysfs;
+
+namespace Daxplug.Kernel.Machines;
+
+/// <summary>Boots a <see cref="KernelModel"/> from a <see cref="MachineSpec"/>: the state right after init.</summary>
+public static class MachineBuilder
+{
+    /// <summary>Builds the model; throws <see cref="FormatException"/> for an invalid description.</summary>
+    public static KernelModel Build(MachineSpec spec, AbiProfile abi = AbiProfile.Hotplug)
+    {
+        ulong bs = Addresses.Parse(spec.BlockSize);
+        if (spec.Nodes.Count == 0 || spec.Nodes.Select(n => n.Id).Distinct().Count() != spec.Nodes.Count || spec.Nodes.Any(n => n.Id is < 0 or > 1023))
+        {
+            throw new FormatException("a machine needs nodes with distinct ids in 0..1023");
+        }
+
+        if (bs == 0 || (bs & (bs - 1)) != 0 || bs < (1UL << 20))
+        {
+            throw new FormatException($"block size {spec.BlockSize} is not a power of two ≥ 1 MiB");
+        }
+
+        var nodes = spec.Nodes.Select(n => new NumaNode(n.Id, KernelFormat.ParseList(n.Cpus) ?? throw new FormatException($"bad cpu list '{n.Cpus}'"))).ToList();
+        var adist = spec.Nodes.ToDictionary(n => n.Id, n => n.Adistance);
+        var kernel = new KernelModel(bs, nodes, nid => adist.GetValueOrDefault(nid)) { Machine = spec, Abi = abi };
+        ApplyParams(kernel, spec);
+        foreach (var n in spec.Nodes)
+        {
+            for (int i = 0; n.Distances is not null && i < n.Distances.Count; i++)
+            {
+                kernel.Distances[(n.Id, i)] = n.Distances[i];
+            }
+        }
+
+        var ram = spec.Nodes.ToDictionary(n => n.Id, n => PageRanges(n.Memory));
+        foreach (var n in spec.Nodes)
+        {
+            BootZones(kernel.Node(n.Id)!, n, ram[n.Id]);
+        }
+
+        BootBlocks(kernel, ram);
+        BootNodeStates(kernel, ram);
+        BootIomem(kernel, spec, ram);
+        // Models memory_tier_late_init(): every N_MEMORY node without a type gets a tier.
+        using (kernel.Tiers.Lock.Hold())
+        {
+            foreach (var nid in kernel.NodeStates.Nodes(NodeState.Memory))
+            {
+                if (kernel.Tiers.NodeType(nid) is null)
+                {
+                    kernel.Tiers.SetNodeMemoryTier(nid);
+                }
+            }
+        }
+
+        return kernel;
+    }
+
+    private static void ApplyParams(KernelModel kernel, MachineSpec spec)
+    {
+        var p = kernel.Params;
+        p.AutoOnlineBlocks = OnlineTypes.FromStr(spec.AutoOnlineBlocks) ?? throw new FormatException($"bad autoOnlineBlocks '{spec.AutoOnlineBlocks}'");
+        int policy = SysfsText.MatchString(HotplugParams.OnlinePolicyNames, spec.OnlinePolicy);
+        p.OnlinePolicy = policy >= 0 ? (OnlinePolicy)policy : throw new FormatException($"bad onlinePolicy '{spec.OnlinePolicy}'");
+        p.AutoMovableRatio = spec.AutoMovableRatio;
+        p.AutoMovableNumaAware = spec.AutoMovableNumaAware;
+        p.MovableNode = spec.MovableNode;
+        p.MemmapOnMemory = spec.MemmapOnMemory is "N" or "Y" or "force" ? spec.MemmapOnMemory : throw new FormatException("memmapOnMemory is N, Y or force");
+        p.DemotionEnabled = spec.DemotionEnabled;
+    }
+
+    /// <summary>Whole pages [start, end) of each inclusive byte range, sorted.</summary>
+    private static List<(ulong Start, ulong End)> PageRanges(IEnumerable<string> ranges) =>
+        ranges.Select(Addresses.ParseRange)
+              .Select(r => ((r.Start + KernelModel.PageSize - 1) / KernelModel.PageSize, (r.End + 1) / KernelModel.PageSize))
+              .Where(r => r.Item2 > r.Item1)
+              .OrderBy(r => r.Item1)
+              .ToList();
+
+    private static ulong Overlap(List<(ulong Start, ulong End)> ranges, ulong start, ulong end) =>
+        ranges.Aggregate(0UL, (sum, r) => sum + (Math.Min(end, r.End) > Math.Max(start, r.Start) ? Math.Min(end, r.End) - Math.Max(start, r.Start) : 0));
+
+    // Models zone_spanned_pages_in_node()/zone_absent_pages_in_node() (mm/mm_init.c): the node's span clamped to
+    // each zone's limits, and the RAM inside; or the exact zones the machine file gives.
+    private static void BootZones(NumaNode node, NodeSpec spec, List<(ulong Start, ulong End)> ram)
+    {
+        if (spec.Zones is not null)
+        {
+            foreach (var z in spec.Zones)
+            {
+                var type = Enum.TryParse<ZoneType>(z.Zone, out var t) ? t : throw new FormatException($"bad zone '{z.Zone}'");
+                var zone = node[type];
+                zone.SetSpan(z.StartPfn, z.StartPfn + z.SpannedPages);
+                zone.PresentPages = zone.PresentEarlyPages = z.PresentPages;
+            }
+
+            return;
+        }
+
+        if (ram.Count == 0)
+        {
+            return;
+        }
+
+        ulong nodeStart = ram[0].Start, nodeEnd = ram.Max(r => r.End);
+        foreach (var type in new[] { ZoneType.DMA, ZoneType.DMA32, ZoneType.Normal })
+        {
+            var (lo, hi) = ZoneTypes.Limits(type);
+            ulong start = Math.Max(lo, nodeStart), end = Math.Min(hi, nodeEnd);
+            if (end > start)
+            {
+                node[type].SetSpan(start, end);
+                node[type].PresentPages = node[type].PresentEarlyPages = Overlap(ram, start, end);
+            }
+        }
+    }
+
+    // Models memory_dev_init()/add_boot_memory_block(): a block for every block-sized window with RAM; its zone is
+    // the single populated zone it intersects (early_node_zone_for_memory_block()), else none.
+    private static void BootBlocks(KernelModel kernel, Dictionary<int, List<(ulong Start, ulong End)>> ram)
+    {
+        ulong ppb = kernel.PagesPerBlock;
+        var owners = new SortedDictionary<long, List<int>>();
+        foreach (var (nid, ranges) in ram)
+        {
+            foreach (var (start, end) in ranges)
+            {
+                for (long id = (long)(start / ppb); id <= (long)((end - 1) / ppb); id++)
+                {
+                    if (!owners.TryGetValue(id, out var list))
+                    {
+                        owners[id] = list = [];
+                    }
+
+                    if (!list.Contains(nid))
+                    {
+                        list.Add(nid);
+                    }
+                }
+            }
+        }
+
+        foreach (var (id, nids) in owners)
+        {
+            ulong pfn = (ulong)id * ppb;
+            var node = kernel.Node(nids[0])!;
+            var zones = node.Zones.Where(z => z.Populated && z.Intersects(pfn, ppb)).ToList();
+            var mem = new MemoryBlock(id, pfn, ppb, node.Id, group: null, early: true)
+            {
+                PresentPages = nids.Aggregate(0UL, (s, n) => s + Overlap(ram[n], pfn, pfn + ppb)),
+                SpansNodes = nids.Count > 1,
+                State = MemoryBlockState.Online,
+                Zone = nids.Count == 1 && zones.Count == 1 ? zones[0] : null,
+                SectionsOnline = true,
+            };
+            kernel.Hotplug.RegisterBlock(mem);
+        }
+    }
+
+    private static void BootNodeStates(KernelModel kernel, Dictionary<int, List<(ulong Start, ulong End)>> ram)
+    {
+        foreach (var node in kernel.PossibleNodes)
+        {
+            if (node.PresentPages > 0)
+            {
+                kernel.NodeStates.Set(node.Id, NodeState.Memory);
+            }
+
+            if (node.PresentKernelPages > 0)
+            {
+                kernel.NodeStates.Set(node.Id, NodeState.NormalMemory);
+            }
+
+            if (node.Cpus.Count > 0)
+            {
+                kernel.NodeStates.Set(node.Id, NodeState.Cpu);
+            }
+
+            if (node.PresentPages > 0 || node.Cpus.Count > 0 || ram[node.Id].Count > 0)
+            {
+                kernel.Hotplug.RegisterNode(node);
+            }
+        }
+    }
+
+    private static void BootIomem(KernelModel kernel, MachineSpec spec, Dictionary<int, List<(ulong Start, ulong End)>> ram)
+    {
+        if (spec.Iomem is { } list)
+        {
+            foreach (var res in list)
+            {
+                Insert(kernel.Iomem, kernel.Iomem.Root, res);
+            }
+
+            return;
+        }
+
+        foreach (var range in spec.Nodes.SelectMany(n => n.Memory).Select(Addresses.ParseRange).OrderBy(r => r.Start))
+        {
+            var res = new IoResource("System RAM", range.Start, range.End, ResourceFlags.SystemRam | ResourceFlags.Busy);
+            _ = kernel.Iomem.Insert(kernel.Iomem.Root, res) ?? throw new FormatException($"overlapping RAM range {range}");
+        }
+    }
+
+    private static void Insert(IomemTree tree, IoResource parent, ResourceSpec spec)
+    {
+        var (start, end) = Addresses.ParseRange(spec.Range);
+        var flags = spec.Name.StartsWith("System RAM", StringComparison.Ordinal) ? ResourceFlags.SystemRam | ResourceFlags.Busy
+            : spec.Name is "Soft Reserved" or "Reserved" || spec.Name.StartsWith("PCI Bus", StringComparison.Ordinal) ? ResourceFlags.Mem : ResourceFlags.Mem | ResourceFlags.Busy;
+        var res = tree.Insert(parent, new IoResource(spec.Name, start, end, flags)) ?? throw new FormatException($"iomem conflict at {spec.Range} {spec.Name}");
+        foreach (var child in spec.Children ?? [])
+        {
+            Insert(tree, res, child);
+        }
+    }
+}

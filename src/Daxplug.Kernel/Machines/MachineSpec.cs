@@ -1,0 +1,84 @@
+using System.Text.Json.Serialization;
+
+namespace Daxplug.Kernel.Machines;
+
+/// <summary>
+/// A machine description (docs/machines.md): block size, hotplug knobs, NUMA nodes with their boot RAM, and
+/// optionally the exact boot zones and the iomem tree. Addresses are strings ("0x…" or decimal) so that 64-bit
+/// values survive JSON.
+/// </summary>
+public sealed class MachineSpec
+{
+    public string Name { get; set; } = "unnamed";
+
+    public string BlockSize { get; set; } = "0x8000000";
+
+    public string AutoOnlineBlocks { get; set; } = "offline";
+
+    public string OnlinePolicy { get; set; } = "contig-zones";
+
+    public uint AutoMovableRatio { get; set; } = 301;
+
+    public bool AutoMovableNumaAware { get; set; } = true;
+
+    public bool MovableNode { get; set; }
+
+    public string MemmapOnMemory { get; set; } = "N";
+
+    public bool DemotionEnabled { get; set; }
+
+    public List<NodeSpec> Nodes { get; set; } = [];
+
+    /// <summary>Top-level /proc/iomem resources; when absent, one "System RAM" per RAM range is made.</summary>
+    public List<ResourceSpec>? Iomem { get; set; }
+}
+
+/// <summary>A possible NUMA node.</summary>
+public sealed class NodeSpec
+{
+    public int Id { get; set; }
+
+    /// <summary>CPU list ("0-7"); empty for a CPU-less node.</summary>
+    public string Cpus { get; set; } = "";
+
+    /// <summary>SLIT row: distance to node i at index i (nodes missing from it get 10/20).</summary>
+    public List<int>? Distances { get; set; }
+
+    /// <summary>Abstract distance from HMAT/CXL (mt_calc_adistance); null means DRAM's 576.</summary>
+    public int? Adistance { get; set; }
+
+    /// <summary>Boot RAM ranges, "start-end" inclusive, as /proc/iomem prints them.</summary>
+    public List<string> Memory { get; set; } = [];
+
+    /// <summary>Exact boot zones (from /proc/zoneinfo); when absent they are computed from RAM and zone limits.</summary>
+    public List<ZoneSpec>? Zones { get; set; }
+}
+
+/// <summary>A boot zone as /proc/zoneinfo shows it.</summary>
+public sealed class ZoneSpec
+{
+    public string Zone { get; set; } = "Normal";
+
+    public ulong StartPfn { get; set; }
+
+    public ulong SpannedPages { get; set; }
+
+    public ulong PresentPages { get; set; }
+}
+
+/// <summary>An iomem resource with nested children.</summary>
+public sealed class ResourceSpec
+{
+    public string Range { get; set; } = "";
+
+    public string Name { get; set; } = "";
+
+    public List<ResourceSpec>? Children { get; set; }
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,
+    AllowTrailingCommas = true, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+[JsonSerializable(typeof(MachineSpec))]
+[JsonSerializable(typeof(SimStateFile))]
+internal sealed partial class MachineJsonContext : JsonSerializerContext;

@@ -1,0 +1,119 @@
+namespace Daxplug.Kernel.Memory;
+
+/// <summary>
+/// The memory_blocks xarray of drivers/base/memory.c: every memoryN by id. Its own small lock stands for the
+/// xarray's RCU, so listings from other threads see a consistent set while blocks come and go.
+/// </summary>
+public sealed class MemoryBlocks
+{
+    private readonly Dictionary<long, MemoryBlock> byId = [];
+    private long[]? sortedIds;
+
+    public int Count
+    {
+        get
+        {
+            lock (byId)
+            {
+                return byId.Count;
+            }
+        }
+    }
+
+    // Models find_memory_block_by_id().
+    public MemoryBlock? Find(long id)
+    {
+        lock (byId)
+        {
+            return byId.GetValueOrDefault(id);
+        }
+    }
+
+    /// <summary>Every block id, ascending.</summary>
+    public long[] Ids()
+    {
+        lock (byId)
+        {
+            if (sortedIds is null)
+            {
+                sortedIds = byId.Keys.ToArray();
+                Array.Sort(sortedIds);
+            }
+
+            return sortedIds;
+        }
+    }
+
+    /// <summary>Every block, ascending by id.</summary>
+    public IEnumerable<MemoryBlock> All()
+    {
+        foreach (var id in Ids())
+        {
+            if (Find(id) is { } block)
+            {
+                yield return block;
+            }
+        }
+    }
+
+    // Models walk_memory_blocks(): the blocks present in [firstId, lastId], ascending (or descending).
+    public IEnumerable<MemoryBlock> Range(long firstId, long lastId, bool ascending = true)
+    {
+        if (lastId < firstId)
+        {
+            yield break;
+        }
+
+        var ids = Ids();
+        int lo = LowerBound(ids, firstId);
+        int hi = LowerBound(ids, lastId + 1) - 1;
+        for (int i = ascending ? lo : hi; ascending ? i <= hi : i >= lo; i += ascending ? 1 : -1)
+        {
+            if (Find(ids[i]) is { } block)
+            {
+                yield return block;
+            }
+        }
+    }
+
+    private static int LowerBound(long[] ids, long value)
+    {
+        int lo = 0, hi = ids.Length;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (ids[mid] < value)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
+    internal void Add(MemoryBlock block)
+    {
+        lock (byId)
+        {
+            if (!byId.TryAdd(block.Id, block))
+            {
+                throw new InvalidOperationException($"memory{block.Id} already exists");
+            }
+
+            sortedIds = null;
+        }
+    }
+
+    internal void Remove(MemoryBlock block)
+    {
+        lock (byId)
+        {
+            byId.Remove(block.Id);
+            sortedIds = null;
+        }
+    }
+}

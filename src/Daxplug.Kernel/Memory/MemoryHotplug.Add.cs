@@ -1,0 +1,240 @@
+using Daxplug.Kernel.Numa;
+using Daxplug.Kernel.Resource;
+using Daxplug.Kernel.Sysfs;
+
+namespace Daxplug.Kernel.Memory;
+
+/// <summary>MHP_* flags of add_memory*() (include/linux/memory_hotplug.h).</summary>
+[Flags]
+public enum MhpFlags
+{
+    None = 0,
+    MergeResource = 1,
+    MemmapOnMemory = 2,
+    NidIsMgid = 4,
+}
+
+/// <summary>Hot-add and hot-remove of memory ranges (mm/memory_hotplug.c).</summary>
+public sealed partial class MemoryHotplug
+{
+    private readonly Dictionary<int, long> blocksPerNode = [];
+    private readonly Dictionary<int, int> blocksPerGroup = [];
+
+    // Models add_memory_driver_managed(); onlineType is the series' explicit type (patch 5,
+    // __add_memory_driver_managed), null meaning mhp_get_default_online_type() as in mainline.
+    public Errno AddMemoryDriverManaged(int nidOrMgid, ulong start, ulong size, string resourceName, MhpFlags flags,
+        OnlineType? onlineType = null)
+    {
+        if (!resourceName.StartsWith("System RAM (", StringComparison.Ordinal) || !resourceName.EndsWith(')'))
+        {
+            return Errno.EINVAL;
+        }
+
+        using var _ = kernel.DeviceHotplugLock.Hold();
+        // Models register_memory_resource(): a conflict is EEXIST.
+        var res = kernel.Iomem.RequestRegion(start, size, resourceName, ResourceFlags.SystemRam | ResourceFlags.DriverManaged);
+        if (res is null)
+        {
+            return Errno.EEXIST;
+        }
+
+        var rc = AddMemoryResource(nidOrMgid, res, flags, onlineType ?? Params.AutoOnlineBlocks);
+        if (rc != Errno.None)
+        {
+            kernel.Iomem.Release(res);
+        }
+
+        return rc;
+    }
+
+    // Models add_memory_resource(): checks, node onlining, offline block devices linked to the node, then
+    // onlining in ascending order unless the type is offline (stopping silently at the first failure).
+    private Errno AddMemoryResource(int nid, IoResource res, MhpFlags flags, OnlineType onlineType)
+    {
+        ulong start = res.Start, size = res.Size;
+        var rc = CheckHotplugMemoryRange(start, size);
+        if (rc != Errno.None)
+        {
+            return rc;
+        }
+
+        MemoryGroup? group = null;
+        if ((flags & MhpFlags.NidIsMgid) != 0)
+        {
+            group = Groups.FirstOrDefault(g => g.Id == nid);
+            if (group is null)
+            {
+                return Errno.EINVAL;
+            }
+
+            nid = group.Nid;
+        }
+
+        var node = kernel.Node(nid);
+        if (node is null)
+        {
+            kernel.Log.Warn($"node {nid} was absent from the node_possible_map");
+            return Errno.EINVAL;
+        }
+
+        var created = new List<MemoryBlock>();
+        using (kernel.MemHotplugLock.Hold())
+        {
+            bool newNode = !kernel.NodeStates.Has(nid, NodeState.Online);
+            for (ulong pfn = start / KernelModel.PageSize; pfn < (start + size) / KernelModel.PageSize; pfn += kernel.PagesPerBlock)
+            {
+                var mem = new MemoryBlock(kernel.BlockId(pfn), pfn, kernel.PagesPerBlock, nid, group, early: false)
+                {
+                    State = MemoryBlockState.Offline,
+                    DeviceOffline = true,
+                };
+                RegisterBlock(mem);
+                created.Add(mem);
+            }
+
+            if (newNode)
+            {
+                RegisterNode(node);
+            }
+        }
+
+        if (onlineType != OnlineType.Offline)
+        {
+            foreach (var mem in created)
+            {
+                kernel.Scheduler.Point("online_memory_block");
+                // Models online_memory_block(): the walk stops at the first error, which is ignored.
+                mem.OnlineType = onlineType;
+                if (DeviceOnline(mem) < 0)
+                {
+                    break;
+                }
+            }
+        }
+
+        return Errno.None;
+    }
+
+    // Models remove_memory(): EBUSY (and a warning) if any block of the range is not offline.
+    public Errno RemoveMemory(ulong start, ulong size)
+    {
+        using var _ = kernel.DeviceHotplugLock.Hold();
+        return TryRemoveMemory(start, size);
+    }
+
+    // Models offline_and_remove_memory(): offline every block remembering its zone (movable or kernel), remove;
+    // on any failure re-online what was offlined into the sensed zone.
+    public Errno OfflineAndRemoveMemory(ulong start, ulong size)
+    {
+        if (start % kernel.BlockSizeBytes != 0 || size % kernel.BlockSizeBytes != 0 || size == 0)
+        {
+            return Errno.EINVAL;
+        }
+
+        using var _ = kernel.DeviceHotplugLock.Hold();
+        var undo = new List<(MemoryBlock Block, OnlineType Type)>();
+        var rc = Errno.None;
+        foreach (var mem in BlocksOf(start, size))
+        {
+            kernel.Scheduler.Point("try_offline_memory_block");
+            // Models try_offline_memory_block(): sense the type from the zone of the first online page.
+            var type = mem.SectionsOnline && PageZone(mem).Type == ZoneType.Movable ? OnlineType.OnlineMovable : OnlineType.OnlineKernel;
+            int ret = DeviceOffline(mem);
+            if (ret == 0)
+            {
+                undo.Add((mem, type));
+            }
+
+            if (ret < 0)
+            {
+                rc = (Errno)(-ret);
+                break;
+            }
+        }
+
+        if (rc == Errno.None)
+        {
+            rc = TryRemoveMemory(start, size);
+            if (rc != Errno.None)
+            {
+                kernel.Log.Err($"offline_and_remove_memory: Failed to remove memory: {-(int)rc}");
+            }
+        }
+
+        if (rc != Errno.None)
+        {
+            // Models try_reonline_memory_block().
+            foreach (var (mem, type) in undo)
+            {
+                mem.OnlineType = type;
+                int ret = DeviceOnline(mem);
+                if (ret < 0)
+                {
+                    kernel.Log.Warn($"try_reonline_memory_block: Failed to re-online memory: {ret}");
+                }
+            }
+        }
+
+        return rc;
+    }
+
+    // Models memory_group_register_static()/_dynamic(): returns the new group id, or -errno.
+    public int MemoryGroupRegister(int nid, bool isDynamic, ulong pages)
+    {
+        if (pages == 0 || kernel.Node(nid) is null ||
+            (isDynamic && ((pages & (pages - 1)) != 0 || pages < kernel.PagesPerBlock)))
+        {
+            return -(int)Errno.EINVAL;
+        }
+
+        lock (groups)
+        {
+            int id = 0;
+            while (groups.Any(g => g.Id == id))
+            {
+                id++;
+            }
+
+            groups.Add(new MemoryGroup(id, nid, isDynamic, pages));
+            return id;
+        }
+    }
+
+    // Models memory_group_unregister(): EBUSY while blocks still belong to it.
+    public Errno MemoryGroupUnregister(int mgid)
+    {
+        lock (groups)
+        {
+            var group = groups.FirstOrDefault(g => g.Id == mgid);
+            if (group is null)
+            {
+                return Errno.EINVAL;
+            }
+
+            if (blocksPerGroup.GetValueOrDefault(mgid) > 0)
+            {
+                return Errno.EBUSY;
+            }
+
+            groups.Remove(group);
+            return Errno.None;
+        }
+    }
+
+    /// <summary>The blocks of [start, start+size), ascending.</summary>
+    public IEnumerable<MemoryBlock> BlocksOf(ulong start, ulong size) =>
+        kernel.Blocks.Range((long)(start / kernel.BlockSizeBytes), (long)((start + size - 1) / kernel.BlockSizeBytes));
+
+    // Models check_hotplug_memory_range(): non-empty and block-aligned.
+    private Errno CheckHotplugMemoryRange(ulong start, ulong size)
+    {
+        ulong bs = kernel.BlockSizeBytes;
+        if (size == 0 || start % bs != 0 || size % bs != 0)
+        {
+            kernel.Log.Err($"Block size [{KernelFormat.HexPrefixed(bs)}] unaligned hotplug range: start {KernelFormat.HexPrefixed(start)}, size {KernelFormat.HexPrefixed(size)}");
+            return Errno.EINVAL;
+        }
+
+        return Errno.None;
+    }
+}

@@ -1,0 +1,174 @@
+using Daxplug.Kernel.Sysfs;
+
+namespace Daxplug.Kernel.Memory;
+
+/// <summary>Onlining and offlining one memory block (drivers/base/memory.c, drivers/base/core.c).</summary>
+public sealed partial class MemoryHotplug
+{
+    /// <summary>device_online()/device_offline() return this when the device already is in the target state.</summary>
+    public const int AlreadyInState = 1;
+
+    // Models state_store() (drivers/base/memory.c): parse before any lock; "already in that state" is EINVAL.
+    public Errno StateStore(MemoryBlock mem, string buf)
+    {
+        var onlineType = OnlineTypes.FromStr(buf);
+        if (onlineType is null)
+        {
+            return Errno.EINVAL;
+        }
+
+        int ret;
+        using (kernel.DeviceHotplugLock.Hold())
+        {
+            if (onlineType == OnlineType.Offline)
+            {
+                ret = DeviceOffline(mem);
+            }
+            else
+            {
+                // mem->online_type is protected by device_hotplug_lock.
+                mem.OnlineType = onlineType.Value;
+                ret = DeviceOnline(mem);
+            }
+        }
+
+        return ret < 0 ? (Errno)(-ret) : ret > 0 ? Errno.EINVAL : Errno.None;
+    }
+
+    // Models online_store() (drivers/base/core.c): kstrtobool; a same-state write succeeds.
+    public Errno OnlineStore(MemoryBlock mem, string buf)
+    {
+        var rc = SysfsText.KstrToBool(buf, out var value);
+        if (rc != Errno.None)
+        {
+            return rc;
+        }
+
+        int ret;
+        using (kernel.DeviceHotplugLock.Hold())
+        {
+            ret = value ? DeviceOnline(mem) : DeviceOffline(mem);
+        }
+
+        return ret < 0 ? (Errno)(-ret) : Errno.None;
+    }
+
+    // Models device_online() (drivers/base/core.c) for a memory block; caller holds device_hotplug_lock.
+    // Returns 0, AlreadyInState, or -errno.
+    public int DeviceOnline(MemoryBlock mem)
+    {
+        if (!mem.DeviceOffline)
+        {
+            return AlreadyInState;
+        }
+
+        int ret = MemorySubsysOnline(mem);
+        if (ret == 0)
+        {
+            kernel.Uevents.Emit("online", DevPath(mem), "memory");
+            mem.DeviceOffline = false;
+        }
+
+        return ret;
+    }
+
+    // Models device_offline() (drivers/base/core.c) for a memory block; caller holds device_hotplug_lock.
+    public int DeviceOffline(MemoryBlock mem)
+    {
+        if (mem.DeviceOffline)
+        {
+            return AlreadyInState;
+        }
+
+        int ret = MemorySubsysOffline(mem);
+        if (ret == 0)
+        {
+            kernel.Uevents.Emit("offline", DevPath(mem), "memory");
+            mem.DeviceOffline = true;
+        }
+
+        return ret;
+    }
+
+    /// <summary>The block's DEVPATH (/devices/system/memory/memoryN).</summary>
+    public static string DevPath(MemoryBlock mem) => $"/devices/system/memory/memory{mem.Id}";
+
+    // Models memory_subsys_online(): without a requested type, device_online() means MMOP_ONLINE.
+    private int MemorySubsysOnline(MemoryBlock mem)
+    {
+        if (mem.State == MemoryBlockState.Online)
+        {
+            return 0;
+        }
+
+        if (mem.OnlineType == OnlineType.Offline)
+        {
+            mem.OnlineType = OnlineType.Online;
+        }
+
+        int ret = MemoryBlockChangeState(mem, MemoryBlockState.Online, MemoryBlockState.Offline);
+        mem.OnlineType = OnlineType.Offline;
+        return ret;
+    }
+
+    // Models memory_subsys_offline().
+    private int MemorySubsysOffline(MemoryBlock mem) =>
+        mem.State == MemoryBlockState.Offline ? 0 : MemoryBlockChangeState(mem, MemoryBlockState.Offline, MemoryBlockState.Online);
+
+    // Models memory_block_change_state(): "going-offline" while offlining; on failure the old state returns.
+    private int MemoryBlockChangeState(MemoryBlock mem, MemoryBlockState to, MemoryBlockState fromRequired)
+    {
+        if (mem.State != fromRequired)
+        {
+            return -(int)Errno.EINVAL;
+        }
+
+        if (to == MemoryBlockState.Offline)
+        {
+            mem.State = MemoryBlockState.GoingOffline;
+        }
+
+        var rc = to == MemoryBlockState.Online ? MemoryBlockOnline(mem) : MemoryBlockOffline(mem);
+        mem.State = rc != Errno.None ? fromRequired : to;
+        return -(int)rc;
+    }
+
+    // Models memory_block_online(): pick the zone for mem->online_type, then online_pages() under
+    // mem_hotplug_lock; mem->zone is set only on success.
+    private Errno MemoryBlockOnline(MemoryBlock mem)
+    {
+        if (mem.Faults.HwPoison)
+        {
+            return Errno.EHWPOISON;
+        }
+
+        var zone = ZoneForPfnRange(mem.OnlineType, mem.Nid, mem.Group, mem.StartPfn, mem.NrPages);
+        using var _ = kernel.MemHotplugLock.Hold();
+        var rc = OnlinePages(mem, zone);
+        if (rc == Errno.None)
+        {
+            mem.Zone = zone;
+            mem.OnlinedAs = mem.OnlineType;
+        }
+
+        return rc;
+    }
+
+    // Models memory_block_offline(): a block without a single zone (spanning zones or nodes) cannot go.
+    private Errno MemoryBlockOffline(MemoryBlock mem)
+    {
+        if (mem.Zone is null)
+        {
+            return Errno.EINVAL;
+        }
+
+        using var _ = kernel.MemHotplugLock.Hold();
+        var rc = OfflinePages(mem, mem.Zone);
+        if (rc == Errno.None)
+        {
+            mem.Zone = null;
+        }
+
+        return rc;
+    }
+}

@@ -1,0 +1,223 @@
+using Daxplug.Kernel.Log;
+using Daxplug.Kernel.Numa;
+using Daxplug.Kernel.Sysfs;
+
+namespace Daxplug.Kernel.Memory;
+
+/// <summary>online_pages() and offline_pages() with their accounting and notifier calls (mm/memory_hotplug.c).</summary>
+public sealed partial class MemoryHotplug
+{
+    // Models online_pages(): move the range into the zone, ask the notifiers, account, set node states, tell
+    // the notifiers (memory tiers). A veto undoes the zone move.
+    private Errno OnlinePages(MemoryBlock mem, Zone zone)
+    {
+        ulong pfn = mem.StartPfn, nrPages = mem.NrPages;
+        zone.Grow(pfn, nrPages);
+        var arg = NodeStatesCheckChangesOnline(zone);
+        var rc = MemoryNotify(MemoryAction.GoingOnline, mem, arg);
+        if (rc != Errno.None)
+        {
+            kernel.Log.Print(LogLevel.Debug, $"online_pages [mem {Range(pfn, nrPages)}] failed");
+            MemoryNotify(MemoryAction.CancelOnline, mem, arg);
+            RemovePfnRangeFromZone(zone, pfn, nrPages);
+            return rc;
+        }
+
+        kernel.Scheduler.Point("online_pages");
+        mem.SectionsOnline = true;
+        AdjustPresentPageCount(mem, zone, (long)nrPages);
+        if (arg.StatusChangeNidNormal >= 0)
+        {
+            kernel.NodeStates.Set(zone.Nid, NodeState.NormalMemory);
+        }
+
+        if (arg.StatusChangeNid >= 0)
+        {
+            kernel.NodeStates.Set(zone.Nid, NodeState.Memory);
+        }
+
+        MemoryNotify(MemoryAction.Online, mem, arg);
+        return Errno.None;
+    }
+
+    // Models offline_pages(): holes and multi-zone ranges are EINVAL, unmovable pages fail isolation (EBUSY),
+    // a notifier may veto, a signal ends the migrate loop (EINTR); success unaccounts and shrinks the zone.
+    private Errno OfflinePages(MemoryBlock mem, Zone zone)
+    {
+        ulong pfn = mem.StartPfn, nrPages = mem.NrPages;
+        string? reason = null;
+        var rc = Errno.None;
+        var arg = default(MemoryNotifyArg);
+        if (mem.HasHoles)
+        {
+            (rc, reason) = (Errno.EINVAL, "memory holes");
+        }
+        else if (mem.SpansNodes || PageZone(mem) != zone)
+        {
+            (rc, reason) = (Errno.EINVAL, "multizone range");
+        }
+        else if (mem.Faults.Unmovable)
+        {
+            // has_unmovable_pages() with REPORT_FAILURE dumps the page before start_isolate_page_range() fails.
+            kernel.Log.Warn($"page: refcount:1 mapcount:0 mapping:0000000000000000 index:0x0 pfn:{KernelFormat.HexPrefixed(pfn)}");
+            kernel.Log.Warn("page dumped because: unmovable page");
+            (rc, reason) = (Errno.EBUSY, "failure to isolate range");
+        }
+        else
+        {
+            arg = NodeStatesCheckChangesOffline(nrPages, zone);
+            rc = MemoryNotify(MemoryAction.GoingOffline, mem, arg);
+            reason = "notifier failure";
+            for (int step = 0; rc == Errno.None && step <= mem.Faults.SlowOfflineSteps; step++)
+            {
+                kernel.Scheduler.Point("offline_pages: migrate");
+                if (mem.Faults.SignalPending)
+                {
+                    (rc, reason) = (Errno.EINTR, "signal backoff");
+                }
+            }
+
+            if (rc != Errno.None)
+            {
+                MemoryNotify(MemoryAction.CancelOffline, mem, arg);
+            }
+        }
+
+        if (rc != Errno.None)
+        {
+            kernel.Log.Print(LogLevel.Debug, $"memory offlining [mem {Range(pfn, nrPages)}] failed due to {reason}");
+            return rc;
+        }
+
+        mem.SectionsOnline = false;
+        AdjustPresentPageCount(mem, zone, -(long)nrPages);
+        if (arg.StatusChangeNidNormal >= 0)
+        {
+            kernel.NodeStates.Clear(zone.Nid, NodeState.NormalMemory);
+        }
+
+        if (arg.StatusChangeNid >= 0)
+        {
+            kernel.NodeStates.Clear(zone.Nid, NodeState.Memory);
+        }
+
+        MemoryNotify(MemoryAction.Offline, mem, arg);
+        RemovePfnRangeFromZone(zone, pfn, nrPages);
+        return Errno.None;
+    }
+
+    // Models adjust_present_page_count(): zone, node (derived) and group counters; early sections also count
+    // as early pages.
+    private static void AdjustPresentPageCount(MemoryBlock mem, Zone zone, long nrPages)
+    {
+        zone.PresentPages = (ulong)((long)zone.PresentPages + nrPages);
+        if (mem.Early)
+        {
+            zone.PresentEarlyPages = (ulong)((long)zone.PresentEarlyPages + nrPages);
+        }
+
+        if (mem.Group is { } group)
+        {
+            if (zone.Type == ZoneType.Movable)
+            {
+                group.PresentMovablePages = (ulong)((long)group.PresentMovablePages + nrPages);
+            }
+            else
+            {
+                group.PresentKernelPages = (ulong)((long)group.PresentKernelPages + nrPages);
+            }
+        }
+    }
+
+    // Models node_states_check_changes_online().
+    private MemoryNotifyArg NodeStatesCheckChangesOnline(Zone zone)
+    {
+        var arg = new MemoryNotifyArg(-1, -1);
+        if (!kernel.NodeStates.Has(zone.Nid, NodeState.Memory))
+        {
+            arg.StatusChangeNid = zone.Nid;
+        }
+
+        if (ZoneTypes.IsKernel(zone.Type) && !kernel.NodeStates.Has(zone.Nid, NodeState.NormalMemory))
+        {
+            arg.StatusChangeNidNormal = zone.Nid;
+        }
+
+        return arg;
+    }
+
+    // Models node_states_check_changes_offline(): will this offline take the node's last kernel / any memory?
+    private MemoryNotifyArg NodeStatesCheckChangesOffline(ulong nrPages, Zone zone)
+    {
+        var arg = new MemoryNotifyArg(-1, -1);
+        var node = Node(zone.Nid);
+        ulong present = node.PresentKernelPages;
+        if (ZoneTypes.IsKernel(zone.Type) && nrPages >= present)
+        {
+            arg.StatusChangeNidNormal = zone.Nid;
+        }
+
+        present += node[ZoneType.Movable].PresentPages;
+        if (nrPages >= present)
+        {
+            arg.StatusChangeNid = zone.Nid;
+        }
+
+        return arg;
+    }
+
+    // Models memory_notify() with the two memory notifiers the model has: notifier-error-inject (global, plus
+    // daxplug's per-block faults) and the memory-tier callback memtier_hotplug_callback().
+    private Errno MemoryNotify(MemoryAction action, MemoryBlock mem, MemoryNotifyArg arg)
+    {
+        switch (action)
+        {
+            case MemoryAction.GoingOnline or MemoryAction.GoingOffline:
+                bool online = action == MemoryAction.GoingOnline;
+                int err = online ? kernel.NotifierInject.GoingOnline : kernel.NotifierInject.GoingOffline;
+                if (err != 0)
+                {
+                    kernel.Log.Info($"Injecting error ({err}) to {(online ? "MEM_GOING_ONLINE" : "MEM_GOING_OFFLINE")}");
+                    return (Errno)(-err);
+                }
+
+                err = online ? mem.Faults.GoingOnlineError : mem.Faults.GoingOfflineError;
+                return (Errno)(-NotifierErrorInject.Clamp(err));
+            case MemoryAction.Online when arg.StatusChangeNid >= 0:
+                using (kernel.Tiers.Lock.Hold())
+                {
+                    if (kernel.NodeStates.Has(arg.StatusChangeNid, NodeState.Memory))
+                    {
+                        kernel.Tiers.SetNodeMemoryTier(arg.StatusChangeNid);
+                    }
+                }
+
+                break;
+            case MemoryAction.Offline when arg.StatusChangeNid >= 0:
+                using (kernel.Tiers.Lock.Hold())
+                {
+                    kernel.Tiers.ClearNodeMemoryTier(arg.StatusChangeNid);
+                }
+
+                break;
+        }
+
+        return Errno.None;
+    }
+
+    /// <summary>"%#010llx-%#010llx" of a pfn range, as the kernel's offlining messages print it.</summary>
+    private static string Range(ulong pfn, ulong nrPages) =>
+        $"0x{KernelFormat.Hex(pfn * KernelModel.PageSize, 8)}-0x{KernelFormat.Hex(((pfn + nrPages) * KernelModel.PageSize) - 1, 8)}";
+
+    private enum MemoryAction
+    {
+        GoingOnline,
+        CancelOnline,
+        Online,
+        GoingOffline,
+        CancelOffline,
+        Offline,
+    }
+
+    private record struct MemoryNotifyArg(int StatusChangeNid, int StatusChangeNidNormal);
+}

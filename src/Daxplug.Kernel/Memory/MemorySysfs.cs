@@ -1,0 +1,76 @@
+using Daxplug.Kernel.Sysfs;
+
+namespace Daxplug.Kernel.Memory;
+
+/// <summary>
+/// /sys/devices/system/memory and /sys/bus/memory (drivers/base/memory.c): the root files and a memoryN
+/// directory per block, made on lookup from the block itself.
+/// </summary>
+internal static class MemorySysfs
+{
+    public static void Register(KernelModel kernel, KernfsDir sys)
+    {
+        var memory = sys.Dir("devices").Dir("system").Dir("memory");
+        // Models block_size_bytes_show(): "%lx\n".
+        memory.Add(KernfsAttribute.ReadOnly("block_size_bytes", () => KernelFormat.Hex(kernel.BlockSizeBytes) + "\n"));
+        memory.Add(KernfsAttribute.ReadWrite("auto_online_blocks", () => AutoOnlineBlocksShow(kernel), buf => AutoOnlineBlocksStore(kernel, buf)));
+        memory.Add(Uevent.File(kernel, "/devices/system/memory", "memory"));
+        memory.Add(new KernfsDir("power"));
+        memory.AddSource(KernfsSource.ById("memory", () => kernel.Blocks.Ids(), id => kernel.Blocks.Find(id) is { } b ? BlockDir(kernel, b) : null));
+
+        var bus = sys.Dir("bus").Dir("memory");
+        bus.Dir("devices").AddSource(KernfsSource.ById("memory", () => kernel.Blocks.Ids(),
+            id => kernel.Blocks.Find(id) is null ? null : new KernfsLink($"memory{id}", $"../../../devices/system/memory/memory{id}")));
+        bus.Dir("drivers");
+        bus.Add(Uevent.WriteOnly(kernel, "/bus/memory", "memory"));
+    }
+
+    // Models auto_online_blocks_show(): the name of mhp_default_online_type.
+    private static string AutoOnlineBlocksShow(KernelModel kernel) => OnlineTypes.ToStr(kernel.Params.AutoOnlineBlocks) + "\n";
+
+    // Models auto_online_blocks_store(): any of the four online types, else EINVAL. Affects later adds only.
+    private static Errno AutoOnlineBlocksStore(KernelModel kernel, string buf)
+    {
+        var type = OnlineTypes.FromStr(buf);
+        if (type is null)
+        {
+            return Errno.EINVAL;
+        }
+
+        kernel.Params.AutoOnlineBlocks = type.Value;
+        return Errno.None;
+    }
+
+    private static KernfsDir BlockDir(KernelModel kernel, MemoryBlock mem)
+    {
+        var hp = kernel.Hotplug;
+        var dir = new KernfsDir($"memory{mem.Id}");
+        // Models phys_index_show(): the block id as "%08lx\n".
+        dir.Add(KernfsAttribute.ReadOnly("phys_index", () => KernelFormat.Hex((ulong)mem.Id, 8) + "\n"));
+        // Models phys_device_show(): arch_get_memory_phys_device() is 0 except on s390.
+        dir.Add(KernfsAttribute.ReadOnly("phys_device", () => "0\n"));
+        // Models state_show().
+        dir.Add(KernfsAttribute.ReadWrite("state", () => MemorySysfsNames.State(mem.State) + "\n", buf => hp.StateStore(mem, buf)));
+        // Models online_show() (drivers/base/core.c): !dev->offline.
+        dir.Add(KernfsAttribute.ReadWrite("online", () => (mem.DeviceOffline ? "0" : "1") + "\n", buf => hp.OnlineStore(mem, buf)));
+        // Models removable_show(): IS_ENABLED(CONFIG_MEMORY_HOTREMOVE), a legacy constant.
+        dir.Add(KernfsAttribute.ReadOnly("removable", () => "1\n"));
+        dir.Add(KernfsAttribute.ReadOnly("valid_zones", () => hp.ValidZones(mem)));
+        dir.Add(Uevent.File(kernel, MemoryHotplug.DevPath(mem), "memory"));
+        dir.Add(new KernfsLink("subsystem", "../../../../bus/memory"));
+        dir.Add(new KernfsLink($"node{mem.Nid}", $"../../node/node{mem.Nid}"));
+        dir.Add(new KernfsDir("power"));
+        return dir;
+    }
+}
+
+/// <summary>state_show()'s names for the memory block states.</summary>
+public static class MemorySysfsNames
+{
+    public static string State(MemoryBlockState state) => state switch
+    {
+        MemoryBlockState.Online => "online",
+        MemoryBlockState.GoingOffline => "going-offline",
+        _ => "offline",
+    };
+}

@@ -1,0 +1,95 @@
+using System.Text;
+using Daxplug.Kernel.Memory;
+using Daxplug.Kernel.Sysfs;
+
+namespace Daxplug.Kernel.Numa;
+
+/// <summary>/sys/devices/system/node, /sys/bus/node and the CPU directories node links point at (drivers/base/node.c).</summary>
+internal static class NodeSysfs
+{
+    public static void Register(KernelModel kernel, KernfsDir sys)
+    {
+        var system = sys.Dir("devices").Dir("system");
+        var nodeDir = system.Dir("node");
+        foreach (var state in Enum.GetValues<NodeState>())
+        {
+            nodeDir.Add(KernfsAttribute.ReadOnly(NodeStates.FileName(state), () => kernel.NodeStates.Show(state)));
+        }
+
+        nodeDir.Add(Uevent.File(kernel, "/devices/system/node", "node"));
+        nodeDir.Add(new KernfsDir("power"));
+        nodeDir.AddSource(KernfsSource.ById("node", () => RegisteredIds(kernel), id => NodeDir(kernel, (int)id)));
+
+        var bus = sys.Dir("bus").Dir("node");
+        bus.Dir("devices").AddSource(KernfsSource.ById("node", () => RegisteredIds(kernel),
+            id => Registered(kernel, (int)id) ? new KernfsLink($"node{id}", $"../../../devices/system/node/node{id}") : null));
+        bus.Dir("drivers");
+
+        var cpus = kernel.PossibleNodes.SelectMany(n => n.Cpus).Order().ToArray();
+        var cpuDir = system.Dir("cpu");
+        cpuDir.Add(KernfsAttribute.ReadOnly("online", () => KernelFormat.BitmapList(cpus) + "\n"));
+        cpuDir.Add(KernfsAttribute.ReadOnly("possible", () => KernelFormat.BitmapList(cpus) + "\n"));
+        cpuDir.Add(KernfsAttribute.ReadOnly("present", () => KernelFormat.BitmapList(cpus) + "\n"));
+        foreach (var node in kernel.PossibleNodes)
+        {
+            foreach (var cpu in node.Cpus)
+            {
+                cpuDir.Dir($"cpu{cpu}").Add(new KernfsLink($"node{node.Id}", $"../../node/node{node.Id}"))
+                      .Add(new KernfsLink("subsystem", "../../../../bus/cpu"))
+                      .Add(KernfsAttribute.ReadOnly("online", () => "1\n"));
+            }
+        }
+    }
+
+    private static IEnumerable<long> RegisteredIds(KernelModel kernel) =>
+        kernel.PossibleNodes.Where(n => n.Registered).Select(n => (long)n.Id);
+
+    private static bool Registered(KernelModel kernel, int nid) => kernel.Node(nid)?.Registered == true;
+
+    private static KernfsDir? NodeDir(KernelModel kernel, int nid)
+    {
+        var node = kernel.Node(nid);
+        if (node is not { Registered: true })
+        {
+            return null;
+        }
+
+        int nrCpuIds = kernel.PossibleNodes.SelectMany(n => n.Cpus).DefaultIfEmpty(-1).Max() + 1;
+        var dir = new KernfsDir($"node{nid}");
+        // Models node_read_cpumap(): "%*pb\n" / "%*pbl\n" of the node's CPUs.
+        dir.Add(KernfsAttribute.ReadOnly("cpumap", () => KernelFormat.BitmapHex(node.Cpus, nrCpuIds) + "\n"));
+        dir.Add(KernfsAttribute.ReadOnly("cpulist", () => KernelFormat.BitmapList(node.Cpus) + "\n"));
+        dir.Add(KernfsAttribute.ReadOnly("distance", () => Distance(kernel, nid)));
+        dir.Add(KernfsAttribute.ReadOnly("meminfo", () => MemInfo(kernel, node)));
+        dir.Add(Uevent.File(kernel, $"/devices/system/node/node{nid}", "node"));
+        dir.Add(new KernfsLink("subsystem", "../../../../bus/node"));
+        dir.Add(new KernfsDir("power"));
+        foreach (var cpu in node.Cpus)
+        {
+            dir.Add(new KernfsLink($"cpu{cpu}", $"../../cpu/cpu{cpu}"));
+        }
+
+        dir.AddSource(KernfsSource.ById("memory", () => kernel.Blocks.Ids().Where(id => kernel.Blocks.Find(id)?.Nid == nid),
+            id => kernel.Blocks.Find(id) is { } b && b.Nid == nid ? new KernfsLink($"memory{id}", $"../../memory/memory{id}") : null));
+        return dir;
+    }
+
+    // Models node_read_distance(): the distance to every online node, separated by spaces.
+    private static string Distance(KernelModel kernel, int nid)
+    {
+        var sb = new StringBuilder();
+        foreach (var other in kernel.NodeStates.Nodes(NodeState.Online))
+        {
+            sb.Append(other != 0 ? " " : "").Append(KernelFormat.Dec(kernel.Distance(nid, other)));
+        }
+
+        return sb.Append('\n').ToString();
+    }
+
+    // A shortened node_read_meminfo(): the totals the model keeps, in its format.
+    private static string MemInfo(KernelModel kernel, NumaNode node)
+    {
+        ulong totalKb = node.PresentPages * (KernelModel.PageSize / 1024);
+        return $"Node {node.Id} MemTotal:       {totalKb,8} kB\nNode {node.Id} MemFree:        {totalKb,8} kB\nNode {node.Id} MemUsed:        {0,8} kB\n";
+    }
+}

@@ -1,0 +1,203 @@
+namespace Daxplug.Kernel.Sysfs;
+
+/// <summary>
+/// The file-level view of the tree with sysfs's generic rules (kernel-abi.md §0, fs/kernfs/file.c,
+/// fs/sysfs/file.c): path resolution through relative symlinks, kernfs's open permission check, whole-show
+/// reads, one write = one store() of at most 4096 bytes.
+/// </summary>
+public sealed class SysfsTree(KernfsDir root)
+{
+    /// <summary>PAGE_SIZE: the most a show() returns and a store() receives.</summary>
+    public const int PageSize = 4096;
+
+    private const int MaxSymlinkDepth = 40;
+
+    /// <summary>The directory that "/sys" names.</summary>
+    public KernfsDir Root { get; } = root;
+
+    /// <summary>Called after every write() that reached a store(), with its path and bytes (for the journal).</summary>
+    public Action<string, byte[]>? Written { get; set; }
+
+    /// <summary>Resolves an absolute ("/sys/…") or root-relative path; symlinks are followed except, if
+    /// <paramref name="followLast"/> is false, in the last component.</summary>
+    public Errno Lookup(string path, out KernfsNode node, bool followLast = true)
+    {
+        node = Root;
+        var stack = new List<KernfsDir> { Root };
+        return Walk(stack, Components(path), followLast, 0, out node);
+    }
+
+    // Models the EXTRA_OPEN_PERM_CHECK part of kernfs_fop_open() (fs/kernfs/file.c): even root gets EACCES for a
+    // write-open of a file without a w bit, or a read-open of a file without an r bit or a show().
+    public Errno Open(string path, bool read, bool write)
+    {
+        var rc = Lookup(path, out var node);
+        if (rc != Errno.None)
+        {
+            return rc;
+        }
+
+        if (node is KernfsDir)
+        {
+            return write ? Errno.EISDIR : Errno.None;
+        }
+
+        var attr = (KernfsAttribute)node;
+        if (write && ((attr.Mode & 0x92) == 0 || attr.Store is null))
+        {
+            return Errno.EACCES;
+        }
+
+        if (read && ((attr.Mode & 0x124) == 0 || attr.Show is null))
+        {
+            return Errno.EACCES;
+        }
+
+        return Errno.None;
+    }
+
+    /// <summary>Reads a whole attribute (open for read + read to EOF).</summary>
+    public Errno Read(string path, out string text)
+    {
+        text = "";
+        var rc = Open(path, read: true, write: false);
+        if (rc != Errno.None)
+        {
+            return rc;
+        }
+
+        Lookup(path, out var node);
+        if (node is not KernfsAttribute attr)
+        {
+            return Errno.EISDIR;
+        }
+
+        text = Show(attr);
+        return Errno.None;
+    }
+
+    /// <summary>The text of an already-opened attribute, cut to PAGE_SIZE as sysfs_kf_seq_show() does.</summary>
+    public static string Show(KernfsAttribute attr)
+    {
+        var text = attr.Show!();
+        return text.Length > PageSize ? text[..PageSize] : text;
+    }
+
+    /// <summary>Opens for write and writes once. Returns bytes written (≥ 0) or -errno.</summary>
+    public int Write(string path, ReadOnlySpan<byte> data)
+    {
+        var rc = Open(path, read: false, write: true);
+        if (rc != Errno.None)
+        {
+            return -(int)rc;
+        }
+
+        Lookup(path, out var node);
+        return WriteOpened(path, (KernfsAttribute)node, data);
+    }
+
+    /// <summary>A write() on an attribute already opened for writing.</summary>
+    // Models kernfs_fop_write_iter() + sysfs_kf_write(): at most PAGE_SIZE bytes reach store(); a zero-length
+    // write returns 0 without calling it; store() sees a NUL-terminated C string.
+    public int WriteOpened(string path, KernfsAttribute attr, ReadOnlySpan<byte> data)
+    {
+        if (data.Length == 0)
+        {
+            return 0;
+        }
+
+        var chunk = data.Length > PageSize ? data[..PageSize] : data;
+        var rc = attr.Store!(SysfsText.CString(chunk));
+        Written?.Invoke(path, chunk.ToArray());
+        return rc == Errno.None ? chunk.Length : -(int)rc;
+    }
+
+    /// <summary>Convenience: writes a string (as bytes, no NUL added).</summary>
+    public int Write(string path, string value) => Write(path, System.Text.Encoding.Latin1.GetBytes(value));
+
+    /// <summary>The names in a directory, or an errno.</summary>
+    public Errno List(string path, out IReadOnlyList<string> names)
+    {
+        names = [];
+        var rc = Lookup(path, out var node);
+        if (rc != Errno.None)
+        {
+            return rc;
+        }
+
+        if (node is not KernfsDir dir)
+        {
+            return Errno.ENOTDIR;
+        }
+
+        names = dir.List().ToList();
+        return Errno.None;
+    }
+
+    /// <summary>The components of a path below "/sys" ("/sys/a/b" and "a/b" give [a, b]).</summary>
+    public static IReadOnlyList<string> Components(string path)
+    {
+        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return path.StartsWith('/') && parts.Length > 0 && parts[0] == "sys" ? parts[1..] : parts;
+    }
+
+    private Errno Walk(List<KernfsDir> stack, IReadOnlyList<string> parts, bool followLast, int depth, out KernfsNode node)
+    {
+        node = stack[^1];
+        for (int i = 0; i < parts.Count; i++)
+        {
+            var part = parts[i];
+            if (part == ".")
+            {
+                continue;
+            }
+
+            if (part == "..")
+            {
+                if (stack.Count > 1)
+                {
+                    stack.RemoveAt(stack.Count - 1);
+                }
+
+                node = stack[^1];
+                continue;
+            }
+
+            var child = stack[^1].Lookup(part);
+            if (child is null)
+            {
+                return Errno.ENOENT;
+            }
+
+            bool last = i == parts.Count - 1;
+            if (child is KernfsLink link && (!last || followLast))
+            {
+                if (depth >= MaxSymlinkDepth)
+                {
+                    return Errno.ELOOP;
+                }
+
+                var rc = Walk(stack, Components(link.Target), true, depth + 1, out child);
+                if (rc != Errno.None)
+                {
+                    return rc;
+                }
+            }
+
+            node = child;
+            if (child is KernfsDir dir)
+            {
+                if (child != stack[^1])
+                {
+                    stack.Add(dir);
+                }
+            }
+            else if (!last)
+            {
+                return Errno.ENOTDIR;
+            }
+        }
+
+        return Errno.None;
+    }
+}
