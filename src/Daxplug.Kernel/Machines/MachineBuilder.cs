@@ -42,6 +42,12 @@ public static class MachineBuilder
 
         BootBlocks(kernel, ram);
         BootNodeStates(kernel, ram);
+        foreach (var node in kernel.PossibleNodes)
+        {
+            ulong blocks = kernel.Blocks.All().Where(b => b.Nid == node.Id).Aggregate(0UL, (s, b) => s + b.PresentPages);
+            node.BootUnaccountedPages = node.PresentPages - blocks;
+        }
+
         BootIomem(kernel, spec, ram);
         // Models memory_tier_late_init(): every N_MEMORY node without a type gets a tier.
         using (kernel.Tiers.Lock.Hold())

@@ -46,6 +46,9 @@ public sealed class NumaNode
         }
     }
 
+    /// <summary>Present pages at boot that no memory block accounts for (firmware holes the block view rounds).</summary>
+    public ulong BootUnaccountedPages { get; internal set; }
+
     public ulong PresentPages => Zones.Aggregate(0UL, (sum, z) => sum + z.PresentPages);
 
     /// <summary>Present pages in DMA..Normal.</summary>

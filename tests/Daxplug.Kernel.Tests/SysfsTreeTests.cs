@@ -1,0 +1,98 @@
+using System.Text;
+using Daxplug.Kernel.Sysfs;
+
+namespace Daxplug.Kernel.Tests;
+
+public class SysfsTreeTests
+{
+    private const string Block40 = "/sys/devices/system/memory/memory40";
+
+    [Fact]
+    public void Open_WriteOfReadOnlyAttribute_IsEaccesEvenForRoot()
+    {
+        var k = TestKernel.Default();
+        Assert.Equal(Errno.EACCES, k.Sysfs.Open($"{Block40}/valid_zones", read: false, write: true));
+        Assert.Equal(Errno.EACCES, k.Sysfs.Open("/sys/module/memory_hotplug/parameters/memmap_on_memory", read: true, write: true));
+        Assert.Equal(-(int)Errno.EACCES, k.Sysfs.Write($"{Block40}/phys_index", "1\n"));
+    }
+
+    [Fact]
+    public void Open_ReadOfWriteOnlyAttribute_IsEacces()
+    {
+        var k = TestKernel.Default();
+        Assert.Equal(Errno.EACCES, k.Sysfs.Open("/sys/bus/memory/uevent", read: true, write: false));
+        Assert.Equal(Errno.None, k.Sysfs.Open("/sys/bus/memory/uevent", read: false, write: true));
+    }
+
+    [Fact]
+    public void Write_ZeroLength_ReturnsZeroWithoutStore()
+    {
+        var k = TestKernel.Default();
+        Assert.Equal(0, k.Sysfs.Write($"{Block40}/state", ReadOnlySpan<byte>.Empty));
+        Assert.Equal("online", k.State(40));
+    }
+
+    [Fact]
+    public void Write_TrailingNul_IsAcceptedAndCounted()
+    {
+        var k = TestKernel.Default();
+        var bytes = Encoding.ASCII.GetBytes("offline\0");
+        Assert.Equal(bytes.Length, k.Sysfs.Write($"{Block40}/state", bytes));
+        Assert.Equal("offline", k.State(40));
+    }
+
+    [Fact]
+    public void Write_OverPageSize_StoreSeesFirst4096Bytes()
+    {
+        var k = TestKernel.Default();
+        // "offline" followed by padding: the store sees 4096 bytes that are not a valid value.
+        var big = Encoding.ASCII.GetBytes("offline" + new string('\n', 5000));
+        Assert.Equal(-(int)Errno.EINVAL, k.Sysfs.Write($"{Block40}/state", big));
+        var nul = Encoding.ASCII.GetBytes("offline\0" + new string('x', 5000));
+        Assert.Equal(SysfsTree.PageSize, k.Sysfs.Write($"{Block40}/state", nul));
+        Assert.Equal("offline", k.State(40));
+    }
+
+    [Fact]
+    public void Lookup_FollowsRelativeSymlinks()
+    {
+        var k = TestKernel.Default();
+        Assert.Equal("0-7\n", k.Cat("/sys/bus/memory/devices/memory40/node0/cpulist"));
+        Assert.Equal("online\n", k.Cat("/sys/devices/system/node/node0/memory40/state"));
+        Assert.Equal(Errno.None, k.Sysfs.Lookup("/sys/devices/system/memory/memory40/subsystem", out var link, followLast: false));
+        Assert.Equal("../../../../bus/memory", Assert.IsType<KernfsLink>(link).Target);
+    }
+
+    [Fact]
+    public void Lookup_Missing_IsEnoentAndFileAsDir_IsEnotdir()
+    {
+        var k = TestKernel.Default();
+        Assert.Equal(Errno.ENOENT, k.Sysfs.Read("/sys/devices/system/memory/memory9999/state", out _));
+        Assert.Equal(Errno.ENOENT, k.Sysfs.Read("/sys/devices/system/memory/memory040/state", out _));
+        Assert.Equal(Errno.ENOTDIR, k.Sysfs.Read($"{Block40}/state/x", out _));
+    }
+
+    [Fact]
+    public void Reads_EndInOneNewline()
+    {
+        var k = TestKernel.Default();
+        foreach (var file in new[] { "state", "online", "phys_index", "phys_device", "removable", "valid_zones" })
+        {
+            var text = k.Cat($"{Block40}/{file}");
+            Assert.EndsWith("\n", text);
+            Assert.False(text.EndsWith("\n\n", StringComparison.Ordinal), file);
+        }
+    }
+
+    [Fact]
+    public void List_MemoryDirectory_HasRootFilesAndBlocks()
+    {
+        var k = TestKernel.Default();
+        Assert.Equal(Errno.None, k.Sysfs.List("/sys/devices/system/memory", out var names));
+        Assert.Contains("block_size_bytes", names);
+        Assert.Contains("auto_online_blocks", names);
+        Assert.Contains("memory0", names);
+        Assert.DoesNotContain("memory16", names);
+        Assert.Equal(k.Blocks.Count, names.Count(n => n.StartsWith("memory", StringComparison.Ordinal)));
+    }
+}
