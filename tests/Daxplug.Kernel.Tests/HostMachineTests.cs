@@ -1,0 +1,147 @@
+namespace Daxplug.Kernel.Tests;
+
+/// <summary>
+/// The "host" machine against the running kernel's own files. Reads the real /sys only; writes go to a temp
+/// directory.
+/// </summary>
+public class HostMachineTests
+{
+    /// <summary>The files that must be byte-identical between /sys and a dump of the host model.</summary>
+    internal static IEnumerable<string> ComparedFiles()
+    {
+        yield return "devices/system/memory/block_size_bytes";
+        yield return "devices/system/memory/auto_online_blocks";
+        foreach (var dir in Directory.EnumerateDirectories("/sys/devices/system/memory", "memory*"))
+        {
+            foreach (var file in new[] { "state", "online", "phys_index", "phys_device", "removable", "valid_zones" })
+            {
+                yield return $"devices/system/memory/{Path.GetFileName(dir)}/{file}";
+            }
+        }
+
+        foreach (var mask in new[] { "possible", "online", "has_normal_memory", "has_memory", "has_cpu", "has_generic_initiator" })
+        {
+            yield return $"devices/system/node/{mask}";
+        }
+
+        foreach (var tier in Directory.EnumerateDirectories("/sys/devices/virtual/memory_tiering", "memory_tier*"))
+        {
+            yield return $"devices/virtual/memory_tiering/{Path.GetFileName(tier)}/nodelist";
+        }
+    }
+
+    /// <summary>Asserts a dump under <paramref name="root"/>/sys matches the real files and node links.</summary>
+    internal static void AssertMatchesHost(string root)
+    {
+        int compared = 0;
+        foreach (var rel in ComparedFiles())
+        {
+            var real = TempDir.ReadSysfs(Path.Combine("/sys", rel));
+            var dumped = Path.Combine(root, "sys", rel);
+            Assert.True(File.Exists(dumped), $"missing {rel}");
+            Assert.True(real.AsSpan().SequenceEqual(File.ReadAllBytes(dumped)), $"{rel}: real '{System.Text.Encoding.ASCII.GetString(real)}' dumped '{File.ReadAllText(dumped)}'");
+            compared++;
+        }
+
+        foreach (var dir in Directory.EnumerateDirectories("/sys/devices/system/memory", "memory*"))
+        {
+            var name = Path.GetFileName(dir);
+            var links = Directory.EnumerateFileSystemEntries(dir, "node*").Select(p => (Path.GetFileName(p), new FileInfo(p).LinkTarget)).ToList();
+            var dumpedDir = Path.Combine(root, "sys/devices/system/memory", name);
+            var dumpedLinks = Directory.EnumerateFileSystemEntries(dumpedDir, "node*").Select(p => (Path.GetFileName(p), new FileInfo(p).LinkTarget)).ToList();
+            Assert.Equal(links, dumpedLinks);
+        }
+
+        var realBlocks = Directory.EnumerateDirectories("/sys/devices/system/memory", "memory*").Select(Path.GetFileName).Order();
+        var dumpedBlocks = Directory.EnumerateDirectories(Path.Combine(root, "sys/devices/system/memory"), "memory*").Select(Path.GetFileName).Order();
+        Assert.Equal(realBlocks, dumpedBlocks);
+        Assert.True(compared > 8, "nothing was compared");
+    }
+
+    [Fact]
+    public void HostModel_DumpIsByteIdenticalToThisMachine()
+    {
+        var k = Machines.MachineBuilder.Build(Machines.BuiltinMachines.Load("host"));
+        using var tmp = new TempDir();
+        Sysfs.SysfsDump.Write(k.Sysfs, tmp.Path);
+        AssertMatchesHost(tmp.Path);
+        k.AssertConsistent();
+    }
+
+    [Fact]
+    public void HostMachine_ReadsFromAGivenRoot()
+    {
+        using var tmp = new TempDir();
+        var sys = Path.Combine(tmp.Path, "sys");
+        var proc = Path.Combine(tmp.Path, "proc");
+        Directory.CreateDirectory(Path.Combine(sys, "devices/system/memory/memory1"));
+        Directory.CreateDirectory(Path.Combine(sys, "devices/system/memory/memory2"));
+        Directory.CreateDirectory(Path.Combine(sys, "devices/system/node/node0"));
+        Directory.CreateDirectory(proc);
+        File.WriteAllText(Path.Combine(sys, "devices/system/memory/block_size_bytes"), "8000000\n");
+        File.WriteAllText(Path.Combine(sys, "devices/system/memory/auto_online_blocks"), "online\n");
+        File.CreateSymbolicLink(Path.Combine(sys, "devices/system/memory/memory1/node0"), "../../node/node0");
+        File.CreateSymbolicLink(Path.Combine(sys, "devices/system/memory/memory2/node0"), "../../node/node0");
+        File.WriteAllText(Path.Combine(sys, "devices/system/node/possible"), "0\n");
+        File.WriteAllText(Path.Combine(sys, "devices/system/node/online"), "0\n");
+        File.WriteAllText(Path.Combine(sys, "devices/system/node/node0/cpulist"), "0-3\n");
+        File.WriteAllText(Path.Combine(proc, "iomem"), "08000000-17ffffff : System RAM\n  09000000-0900ffff : Kernel code\n");
+        File.WriteAllText(Path.Combine(proc, "cmdline"), "quiet movable_node\n");
+
+        var spec = Machines.HostMachine.Read(sys, proc);
+        Assert.Equal("online", spec.AutoOnlineBlocks);
+        Assert.True(spec.MovableNode);
+        Assert.Equal("0-3", Assert.Single(spec.Nodes).Cpus);
+        Assert.Equal(["0x8000000-0x17ffffff"], spec.Nodes[0].Memory);
+        var k = Machines.MachineBuilder.Build(spec);
+        Assert.Equal("online\n", k.Cat("/sys/devices/system/memory/memory2/state"));
+        Assert.Equal("DMA32\n", k.Cat("/sys/devices/system/memory/memory2/valid_zones"));
+    }
+}
+
+/// <summary>A temporary directory removed at dispose, also when the test failed.</summary>
+internal sealed class TempDir : IDisposable
+{
+    public TempDir() => Directory.CreateDirectory(Path);
+
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "daxplug-test-" + Guid.NewGuid().ToString("n")[..12]);
+
+    /// <summary>Every file and symlink below <paramref name="dir"/>, without descending into symlinked directories.</summary>
+    public static IEnumerable<string> Walk(string dir)
+    {
+        foreach (var entry in new DirectoryInfo(dir).EnumerateFileSystemInfos())
+        {
+            if (entry is DirectoryInfo sub && sub.LinkTarget is null)
+            {
+                foreach (var inner in Walk(sub.FullName))
+                {
+                    yield return inner;
+                }
+            }
+            else
+            {
+                yield return entry.FullName;
+            }
+        }
+    }
+
+    /// <summary>Reads a sysfs file to EOF (st_size is 4096, so File.ReadAllBytes would expect more).</summary>
+    public static byte[] ReadSysfs(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.None);
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

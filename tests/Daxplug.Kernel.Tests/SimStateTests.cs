@@ -1,0 +1,52 @@
+using Daxplug.Kernel.Machines;
+using Daxplug.Kernel.Sysfs;
+using static Daxplug.Kernel.Tests.TestKernel;
+
+namespace Daxplug.Kernel.Tests;
+
+public class SimStateTests
+{
+    [Fact]
+    public void SaveAndLoad_GivesTheSameTreeAndState()
+    {
+        var k = Default();
+        SimState.Record(k);
+        k.Echo($"{Mem}/memory271/state", "offline");
+        k.Echo($"{Mem}/memory270/state", "offline");
+        k.Echo($"{Mem}/memory270/state", "online_movable");
+        k.Echo($"{Mem}/memory269/state", "bogus");
+        k.Echo("/sys/kernel/debug/daxplug/memory/memory200/unmovable", "1");
+        k.Echo($"{Mem}/memory200/state", "offline");
+        k.Echo($"{Mem}/auto_online_blocks", "online_movable");
+        k.Echo("/sys/module/memory_hotplug/parameters/online_policy", "auto-movable");
+        using var tmp = new TempDir();
+        var file = Path.Combine(tmp.Path, "state.json");
+        SimState.Save(k, file);
+        var loaded = SimState.Load(file);
+
+        Assert.Equal(Dump(k, tmp, "a"), Dump(loaded, tmp, "b"));
+        Assert.Equal("Movable", loaded.Zones(270));
+        Assert.Equal(k.Node(1)![Memory.ZoneType.Movable].SpannedPages, loaded.Node(1)![Memory.ZoneType.Movable].SpannedPages);
+        Assert.Equal(8, loaded.Journal.Count);
+
+        loaded.Echo($"{Mem}/memory271/state", "online_kernel");
+        SimState.Save(loaded, file);
+        Assert.Equal("Normal", SimState.Load(file).Zones(271));
+    }
+
+    [Fact]
+    public void Load_UnknownAbi_IsFormatException()
+    {
+        using var tmp = new TempDir();
+        var file = Path.Combine(tmp.Path, "bad.json");
+        File.WriteAllText(file, "{\"machine\": {\"nodes\": [{\"id\": 0, \"cpus\": \"0\", \"memory\": [\"0x0-0x7ffffff\"]}]}, \"abi\": \"nope\", \"writes\": []}");
+        Assert.Throws<FormatException>(() => SimState.Load(file));
+    }
+
+    private static Dictionary<string, string> Dump(KernelModel k, TempDir tmp, string name)
+    {
+        var dir = Path.Combine(tmp.Path, name);
+        SysfsDump.Write(k.Sysfs, dir);
+        return TempDir.Walk(dir).ToDictionary(f => Path.GetRelativePath(dir, f), f => new FileInfo(f).LinkTarget ?? File.ReadAllText(f));
+    }
+}
