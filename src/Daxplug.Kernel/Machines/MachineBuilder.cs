@@ -42,10 +42,15 @@ public static class MachineBuilder
 
         BootBlocks(kernel, ram);
         BootNodeStates(kernel, ram);
+        var blockPages = new Dictionary<int, ulong>();
+        foreach (var b in kernel.Blocks.All())
+        {
+            blockPages[b.Nid] = blockPages.GetValueOrDefault(b.Nid) + b.PresentPages;
+        }
+
         foreach (var node in kernel.PossibleNodes)
         {
-            ulong blocks = kernel.Blocks.All().Where(b => b.Nid == node.Id).Aggregate(0UL, (s, b) => s + b.PresentPages);
-            node.BootUnaccountedPages = node.PresentPages - blocks;
+            node.BootUnaccountedPages = node.PresentPages - blockPages.GetValueOrDefault(node.Id);
         }
 
         BootIomem(kernel, spec, ram);
@@ -128,37 +133,43 @@ public static class MachineBuilder
     private static void BootBlocks(KernelModel kernel, Dictionary<int, List<(ulong Start, ulong End)>> ram)
     {
         ulong ppb = kernel.PagesPerBlock;
-        var owners = new SortedDictionary<long, List<int>>();
+        var owners = new Dictionary<long, (int Nid, bool SpansNodes)>();
         foreach (var (nid, ranges) in ram)
         {
             foreach (var (start, end) in ranges)
             {
                 for (long id = (long)(start / ppb); id <= (long)((end - 1) / ppb); id++)
                 {
-                    if (!owners.TryGetValue(id, out var list))
-                    {
-                        owners[id] = list = [];
-                    }
-
-                    if (!list.Contains(nid))
-                    {
-                        list.Add(nid);
-                    }
+                    owners[id] = owners.TryGetValue(id, out var o) ? (o.Nid, o.SpansNodes || o.Nid != nid) : (nid, false);
                 }
             }
         }
 
-        foreach (var (id, nids) in owners)
+        var ids = owners.Keys.ToArray();
+        Array.Sort(ids);
+        foreach (var id in ids)
         {
+            var (nid, spansNodes) = owners[id];
             ulong pfn = (ulong)id * ppb;
-            var node = kernel.Node(nids[0])!;
-            var zones = node.Zones.Where(z => z.Populated && z.Intersects(pfn, ppb)).ToList();
-            var mem = new MemoryBlock(id, pfn, ppb, node.Id, group: null, early: true)
+            var node = kernel.Node(nid)!;
+            Zone? single = null;
+            int zones = 0;
+            foreach (var zone in node.Zones)
             {
-                PresentPages = nids.Aggregate(0UL, (s, n) => s + Overlap(ram[n], pfn, pfn + ppb)),
-                SpansNodes = nids.Count > 1,
+                if (zone.Populated && zone.Intersects(pfn, ppb))
+                {
+                    single = zone;
+                    zones++;
+                }
+            }
+
+            ulong present = spansNodes ? ram.Values.Aggregate(0UL, (s, r) => s + Overlap(r, pfn, pfn + ppb)) : Overlap(ram[nid], pfn, pfn + ppb);
+            var mem = new MemoryBlock(id, pfn, ppb, nid, group: null, early: true)
+            {
+                PresentPages = present,
+                SpansNodes = spansNodes,
                 State = MemoryBlockState.Online,
-                Zone = nids.Count == 1 && zones.Count == 1 ? zones[0] : null,
+                Zone = !spansNodes && zones == 1 ? single : null,
                 SectionsOnline = true,
             };
             kernel.Hotplug.RegisterBlock(mem);

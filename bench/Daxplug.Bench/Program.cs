@@ -1,0 +1,15 @@
+using BenchmarkDotNet.Running;
+using Daxplug.Bench;
+
+// Whole-process scenarios print their own measurements; anything else goes to BenchmarkDotNet.
+return args.FirstOrDefault() switch
+{
+    "hotplug64t" => Hotplug64T.Run(),
+    _ => Run(args),
+};
+
+static int Run(string[] args)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(SysfsBench).Assembly).Run(args);
+    return 0;
+}

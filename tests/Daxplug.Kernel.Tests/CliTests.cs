@@ -1,0 +1,98 @@
+namespace Daxplug.Kernel.Tests;
+
+/// <summary>The sim verbs through the real command line.</summary>
+public class CliTests
+{
+    [Fact]
+    public void SimShow_Default_ShowsNodesBlocksAndTiers()
+    {
+        var (exit, stdout, _) = CliRunner.Run("sim", "show");
+        Assert.Equal(0, exit);
+        Assert.Contains("machine default, abi hotplug, block size 128M", stdout);
+        Assert.Contains("0x0000000100000000-0x000000047fffffff    14G  online   32-143        0  Normal", stdout);
+        Assert.Contains("0x0000000480000000-0x000000087fffffff    16G  online   144-271       1  Normal", stdout);
+        Assert.Contains("memory_tier4", stdout);
+    }
+
+    [Fact]
+    public void SimCat_PrintsAttributeAndListsDirectory()
+    {
+        Assert.Equal((0, "8000000\n", ""), CliRunner.Run("sim", "cat", "/sys/devices/system/memory/block_size_bytes"));
+        var (exit, stdout, _) = CliRunner.Run("sim", "cat", "/sys/devices/system/memory/memory40");
+        Assert.Equal(0, exit);
+        string[] expected = ["node0", "online", "phys_device", "phys_index", "power", "removable", "state", "subsystem", "uevent", "valid_zones"];
+        Assert.Equal(expected, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void SimWrite_Error_IsOneLineWithErrnoAndExit1()
+    {
+        var (exit, stdout, stderr) = CliRunner.Run("sim", "write", "/sys/devices/system/memory/memory40/state", "bogus");
+        Assert.Equal(1, exit);
+        Assert.Equal("", stdout);
+        Assert.Equal("daxplug: write /sys/devices/system/memory/memory40/state: Invalid argument (EINVAL)\n", stderr);
+        Assert.Equal(1, CliRunner.Run("sim", "write", "/sys/devices/system/memory/memory40/valid_zones", "x").Exit);
+        Assert.Contains("Permission denied (EACCES)", CliRunner.Run("sim", "write", "/sys/devices/system/memory/memory40/valid_zones", "x").Err);
+        Assert.Contains("No such file or directory (ENOENT)", CliRunner.Run("sim", "cat", "/sys/nope").Err);
+    }
+
+    [Fact]
+    public void SimWrite_WithState_PersistsBetweenInvocations()
+    {
+        using var tmp = new TempDir();
+        var state = Path.Combine(tmp.Path, "k.json");
+        Assert.Equal(0, CliRunner.Run("sim", "--state", state, "write", "/sys/devices/system/memory/memory271/state", "offline").Exit);
+        Assert.Equal("Normal Movable\n", CliRunner.Run("sim", "--state", state, "cat", "/sys/devices/system/memory/memory271/valid_zones").Out);
+        Assert.Equal(0, CliRunner.Run("sim", "--state", state, "write", "/sys/devices/system/memory/memory271/state", "online_movable").Exit);
+        Assert.Equal("Movable\n", CliRunner.Run("sim", "--state", state, "cat", "/sys/devices/system/memory/memory271/valid_zones").Out);
+        Assert.Equal("Normal\n", CliRunner.Run("sim", "cat", "/sys/devices/system/memory/memory271/valid_zones").Out);
+    }
+
+    [Theory]
+    [InlineData("sim", "show", "--machine", "nope")]
+    [InlineData("sim", "show", "--abi", "v9")]
+    [InlineData("sim", "frobnicate")]
+    [InlineData("sim", "dump")]
+    public void BadUsage_IsOneLineAndExit2(params string[] args)
+    {
+        var (exit, _, stderr) = CliRunner.Run(args);
+        Assert.Equal(2, exit);
+        Assert.StartsWith("daxplug: ", stderr);
+        Assert.Equal(1, stderr.Count(c => c == '\n'));
+    }
+
+    [Fact]
+    public void SimDump_Host_IsByteIdenticalToThisMachine()
+    {
+        using var tmp = new TempDir();
+        var (exit, stdout, stderr) = CliRunner.Run("sim", "dump", "--machine", "host", "--out", tmp.Path);
+        Assert.True(exit == 0, stderr);
+        Assert.StartsWith("wrote ", stdout);
+        HostMachineTests.AssertMatchesHost(tmp.Path);
+    }
+
+    [Fact]
+    public void SimDump_RefusesNonEmptyTarget()
+    {
+        using var tmp = new TempDir();
+        Assert.Equal(0, CliRunner.Run("sim", "dump", "--out", tmp.Path).Exit);
+        var (exit, _, stderr) = CliRunner.Run("sim", "dump", "--out", tmp.Path);
+        Assert.Equal(1, exit);
+        Assert.Contains("exists and is not empty", stderr);
+    }
+
+    [Fact]
+    public void SimMachine_PrintsJsonThatBootsTheSameMachine()
+    {
+        using var tmp = new TempDir();
+        var (exit, json, _) = CliRunner.Run("sim", "machine");
+        Assert.Equal(0, exit);
+        var file = Path.Combine(tmp.Path, "m.json");
+        File.WriteAllText(file, json);
+        Assert.Equal(CliRunner.Run("sim", "show").Out, CliRunner.Run("sim", "show", "--machine", file).Out);
+        File.WriteAllText(file, "{ \"nodes\": 3 }");
+        var bad = CliRunner.Run("sim", "show", "--machine", file);
+        Assert.Equal(1, bad.Exit);
+        Assert.StartsWith($"daxplug: {file}:", bad.Err);
+    }
+}
