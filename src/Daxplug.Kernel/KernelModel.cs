@@ -38,12 +38,15 @@ public sealed class KernelModel
         MemHotplugLock = new KernelMutex("mem_hotplug_lock", 20, () => Scheduler);
         Tiers = new MemoryTiers(new KernelMutex("memory_tier_lock", 30, () => Scheduler), nodeAdistance ?? (_ => null));
         Hotplug = new MemoryHotplug(this);
+        KmemDriver = new Dax.KmemDriver(this);
+        Dax = new Dax.DaxBus(this);
         Sysfs = new SysfsTree(new KernfsDir(""));
         MemorySysfs.Register(this, Sysfs.Root);
         ModuleParamSysfs.Register(this, Sysfs.Root);
         MemoryDebugfs.Register(this, Sysfs.Root);
         NodeSysfs.Register(this, Sysfs.Root);
         MemoryTierSysfs.Register(this, Sysfs.Root);
+        Daxplug.Kernel.Dax.DaxSysfs.Register(this, Sysfs.Root);
     }
 
     public ulong BlockSizeBytes { get; }
@@ -73,6 +76,12 @@ public sealed class KernelModel
     public UeventBus Uevents { get; } = new();
 
     public MemoryHotplug Hotplug { get; }
+
+    /// <summary>The dax bus with its regions, devices and the device_dax and kmem drivers.</summary>
+    public Dax.DaxBus Dax { get; }
+
+    /// <summary>drivers/dax/kmem.c for this kernel's ABI profile.</summary>
+    public Dax.KmemDriver KmemDriver { get; }
 
     public SysfsTree Sysfs { get; }
 

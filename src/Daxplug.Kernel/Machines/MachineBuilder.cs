@@ -66,7 +66,72 @@ public static class MachineBuilder
             }
         }
 
+        BootDax(kernel, spec);
         return kernel;
+    }
+
+    // The dax regions and devices as platform drivers (hmem, pmem) create them once device_dax, kmem and
+    // dax_hmem are loaded: the region, its devices, and autoprobe (or the binding the machine asks for).
+    private static void BootDax(KernelModel kernel, MachineSpec spec)
+    {
+        var bus = kernel.Dax;
+        foreach (var r in spec.DaxRegions)
+        {
+            bool pmem = r.Kind switch
+            {
+                "hmem" or "cxl" => false,
+                "pmem" => true,
+                _ => throw new FormatException($"dax region {r.Id}: kind must be hmem, cxl or pmem"),
+            };
+            var (start, end) = Addresses.ParseRange(r.Range);
+            if (kernel.Node(r.TargetNode) is null)
+            {
+                throw new FormatException($"dax region {r.Id}: target node {r.TargetNode} is not a possible node");
+            }
+
+            string resName = pmem ? "Persistent Memory" : "Soft Reserved";
+            if (!kernel.Iomem.All().Any(x => x.Start <= start && x.End >= end && x.Name == resName))
+            {
+                _ = kernel.Iomem.Insert(kernel.Iomem.Root, new IoResource(resName, start, end, ResourceFlags.Mem))
+                    ?? throw new FormatException($"dax region {r.Id}: {r.Range} overlaps other iomem");
+            }
+
+            string parent = pmem ? $"devices/platform/pmem.{r.Id}" : $"devices/platform/hmem.{r.Id}";
+            var region = bus.AllocDaxRegion(r.Id, parent, start, end, (uint)Addresses.Parse(r.Align), r.TargetNode, pmem, !pmem);
+            region.NumaNode = NearestOnlineNode(kernel, r.TargetNode);
+            var devices = r.Devices ?? [new DaxDeviceSpec { Id = 0, Ranges = [r.Range] }];
+            foreach (var d in devices)
+            {
+                var ranges = d.Ranges.Select(Addresses.ParseRange).Select(x => (x.Start, x.End - x.Start + 1)).ToList();
+                bool autoprobe = bus.DriversAutoprobe;
+                bus.DriversAutoprobe = d.Driver == "auto";
+                var dev = bus.CreateDevDax(region, d.Id, ranges);
+                bus.DriversAutoprobe = autoprobe;
+                if (d.Driver is "kmem" or "device_dax")
+                {
+                    var drv = bus.DriverByName(d.Driver)!;
+                    if (!bus.Match(drv, dev))
+                    {
+                        bus.IdStore(drv, dev.Name, add: true);
+                    }
+                    else
+                    {
+                        bus.DeviceDriverAttach(drv, dev);
+                    }
+                }
+                else if (d.Driver is not ("auto" or "none"))
+                {
+                    throw new FormatException($"{dev.Name}: driver must be auto, kmem, device_dax or none");
+                }
+            }
+        }
+    }
+
+    // Models numa_map_to_online_node(): the node itself if online, else the nearest online node.
+    private static int NearestOnlineNode(KernelModel kernel, int nid)
+    {
+        var online = kernel.NodeStates.Nodes(NodeState.Online);
+        return online.Contains(nid) || online.Length == 0 ? nid : online.OrderBy(n => kernel.Distance(nid, n)).ThenBy(n => n).First();
     }
 
     private static void ApplyParams(KernelModel kernel, MachineSpec spec)

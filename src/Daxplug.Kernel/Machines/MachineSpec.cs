@@ -31,6 +31,43 @@ public sealed class MachineSpec
 
     /// <summary>Top-level /proc/iomem resources; when absent, one "System RAM" per RAM range is made.</summary>
     public List<ResourceSpec>? Iomem { get; set; }
+
+    /// <summary>Device-DAX regions and the devices in them at boot.</summary>
+    public List<DaxRegionSpec> DaxRegions { get; set; } = [];
+}
+
+/// <summary>
+/// A dax region: "hmem" (dynamic, Soft Reserved, kmem by default; also what CXL regions look like) or "pmem"
+/// (static: one device, one range, device_dax by default).
+/// </summary>
+public sealed class DaxRegionSpec
+{
+    public int Id { get; set; }
+
+    public string Kind { get; set; } = "hmem";
+
+    /// <summary>The region's physical range, inclusive.</summary>
+    public string Range { get; set; } = "";
+
+    public int TargetNode { get; set; }
+
+    /// <summary>Region alignment in bytes (PMD_SIZE, 2 MiB, by default).</summary>
+    public string Align { get; set; } = "0x200000";
+
+    /// <summary>The devices created at boot. A dynamic region with none gets daxR.0 of the whole region.</summary>
+    public List<DaxDeviceSpec>? Devices { get; set; }
+}
+
+/// <summary>A dax device at boot: its ranges in allocation order, and whether a driver binds it.</summary>
+public sealed class DaxDeviceSpec
+{
+    public int Id { get; set; }
+
+    /// <summary>Inclusive ranges; for a static region exactly one.</summary>
+    public List<string> Ranges { get; set; } = [];
+
+    /// <summary>"auto" (match by region type), "kmem", "device_dax" or "none".</summary>
+    public string Driver { get; set; } = "auto";
 }
 
 /// <summary>A possible NUMA node.</summary>

@@ -31,6 +31,13 @@ public sealed partial class MemoryHotplug
         }
 
         using var _ = kernel.DeviceHotplugLock.Hold();
+        return AddMemoryDriverManagedLocked(nidOrMgid, start, size, resourceName, flags, onlineType);
+    }
+
+    /// <summary>add_memory_driver_managed() for a caller that already holds device_hotplug_lock.</summary>
+    internal Errno AddMemoryDriverManagedLocked(int nidOrMgid, ulong start, ulong size, string resourceName, MhpFlags flags,
+        OnlineType? onlineType)
+    {
         // Models register_memory_resource(): a conflict is EEXIST.
         var res = kernel.Iomem.RequestRegion(start, size, resourceName, ResourceFlags.SystemRam | ResourceFlags.DriverManaged);
         if (res is null)
@@ -133,25 +140,7 @@ public sealed partial class MemoryHotplug
 
         using var _ = kernel.DeviceHotplugLock.Hold();
         var undo = new List<(MemoryBlock Block, OnlineType Type)>();
-        var rc = Errno.None;
-        foreach (var mem in BlocksOf(start, size))
-        {
-            kernel.Scheduler.Point("try_offline_memory_block");
-            // Models try_offline_memory_block(): sense the type from the zone of the first online page.
-            var type = mem.SectionsOnline && PageZone(mem).Type == ZoneType.Movable ? OnlineType.OnlineMovable : OnlineType.OnlineKernel;
-            int ret = DeviceOffline(mem);
-            if (ret == 0)
-            {
-                undo.Add((mem, type));
-            }
-
-            if (ret < 0)
-            {
-                rc = (Errno)(-ret);
-                break;
-            }
-        }
-
+        var rc = OfflineBlocksLocked(BlocksOf(start, size), undo);
         if (rc == Errno.None)
         {
             rc = TryRemoveMemory(start, size);
@@ -163,20 +152,81 @@ public sealed partial class MemoryHotplug
 
         if (rc != Errno.None)
         {
-            // Models try_reonline_memory_block().
-            foreach (var (mem, type) in undo)
-            {
-                mem.OnlineType = type;
-                int ret = DeviceOnline(mem);
-                if (ret < 0)
-                {
-                    kernel.Log.Warn($"try_reonline_memory_block: Failed to re-online memory: {ret}");
-                }
-            }
+            ReonlineLocked(undo);
         }
 
         return rc;
     }
+
+    // Models offline_and_remove_memory_ranges() of the series (v4+): under one device_hotplug_lock, offline every
+    // block of every range (remembering its sensed zone); on any failure re-online everything offlined and
+    // return the errno; only then remove each range.
+    public Errno OfflineAndRemoveMemoryRanges(IReadOnlyList<(ulong Start, ulong Size)> ranges)
+    {
+        using var _ = kernel.DeviceHotplugLock.Hold();
+        return OfflineAndRemoveMemoryRangesLocked(ranges);
+    }
+
+    internal Errno OfflineAndRemoveMemoryRangesLocked(IReadOnlyList<(ulong Start, ulong Size)> ranges)
+    {
+        var undo = new List<(MemoryBlock Block, OnlineType Type)>();
+        var rc = OfflineBlocksLocked(ranges.SelectMany(r => BlocksOf(r.Start, r.Size)), undo);
+        if (rc != Errno.None)
+        {
+            ReonlineLocked(undo);
+            return rc;
+        }
+
+        foreach (var (start, size) in ranges)
+        {
+            kernel.Scheduler.Point("offline_and_remove_memory_ranges: remove");
+            if (TryRemoveMemory(start, size) != Errno.None)
+            {
+                kernel.Log.Warn("WARNING: offline_and_remove_memory_ranges: try_remove_memory failed");
+            }
+        }
+
+        return Errno.None;
+    }
+
+    // Models the offline phase of offline_and_remove_memory(): device_offline() of each block in order, noting
+    // each one's sensed online type for the undo list; stops at the first error.
+    internal Errno OfflineBlocksLocked(IEnumerable<MemoryBlock> blocks, List<(MemoryBlock Block, OnlineType Type)> undo)
+    {
+        foreach (var mem in blocks)
+        {
+            kernel.Scheduler.Point("try_offline_memory_block");
+            var type = mem.SectionsOnline && PageZone(mem).Type == ZoneType.Movable ? OnlineType.OnlineMovable : OnlineType.OnlineKernel;
+            int ret = DeviceOffline(mem);
+            if (ret == 0)
+            {
+                undo.Add((mem, type));
+            }
+            else if (ret < 0)
+            {
+                return (Errno)(-ret);
+            }
+        }
+
+        return Errno.None;
+    }
+
+    // Models try_reonline_memory_block() over an undo list.
+    internal void ReonlineLocked(List<(MemoryBlock Block, OnlineType Type)> undo)
+    {
+        foreach (var (mem, type) in undo)
+        {
+            mem.OnlineType = type;
+            int ret = DeviceOnline(mem);
+            if (ret < 0)
+            {
+                kernel.Log.Warn($"try_reonline_memory_block: Failed to re-online memory: {ret}");
+            }
+        }
+    }
+
+    /// <summary>remove_memory() for a caller that already holds device_hotplug_lock.</summary>
+    internal Errno RemoveMemoryLocked(ulong start, ulong size) => TryRemoveMemory(start, size);
 
     // Models memory_group_register_static()/_dynamic(): returns the new group id, or -errno.
     public int MemoryGroupRegister(int nid, bool isDynamic, ulong pages)

@@ -19,7 +19,7 @@ public sealed class IoResource(string name, ulong start, ulong end, ResourceFlag
     public ulong Start { get; } = start;
 
     /// <summary>Inclusive end, as in the kernel.</summary>
-    public ulong End { get; } = end;
+    public ulong End { get; internal set; } = end;
 
     public ResourceFlags Flags { get; internal set; } = flags;
 

@@ -1,0 +1,305 @@
+using System.Globalization;
+using Daxplug.Kernel.Locking;
+using Daxplug.Kernel.Sysfs;
+
+namespace Daxplug.Kernel.Dax;
+
+/// <summary>
+/// The dax bus (drivers/dax/bus.c) and the parts of the driver core it uses (drivers/base/{bus,dd}.c): device
+/// registration, matching by id list or region type, bind/unbind, new_id/remove_id, autoprobe.
+/// </summary>
+public sealed partial class DaxBus
+{
+    /// <summary>The "dax" char device major (dynamic; 251 on the 6.18 oracle).</summary>
+    public const int Major = 251;
+
+    private readonly KernelModel kernel;
+    private readonly List<DaxRegion> regions = [];
+    private readonly SortedSet<int> minors = [];
+
+    internal DaxBus(KernelModel kernel)
+    {
+        this.kernel = kernel;
+        BusLock = new KernelMutex("dax_bus_lock", 2, () => kernel.Scheduler);
+        RegionRwsem = new KernelMutex("dax_region_rwsem", 3, () => kernel.Scheduler);
+        DevRwsem = new KernelMutex("dax_dev_rwsem", 4, () => kernel.Scheduler);
+        // device_dax registers before kmem, so it is tried first by device_attach().
+        DeviceDax = new DaxDriver("device_dax", DaxDriverType.Device, DeviceDaxProbe, DeviceDaxRemove);
+        Kmem = new DaxDriver("kmem", DaxDriverType.Kmem, dev => kernel.KmemDriver.Probe(dev), dev => kernel.KmemDriver.Remove(dev));
+    }
+
+    public DaxDriver DeviceDax { get; }
+
+    public DaxDriver Kmem { get; }
+
+    public IReadOnlyList<DaxDriver> Drivers => [DeviceDax, Kmem];
+
+    /// <summary>/sys/bus/dax/drivers_autoprobe.</summary>
+    public bool DriversAutoprobe { get; set; } = true;
+
+    /// <summary>dax_bus_lock: protects the drivers' id lists.</summary>
+    internal KernelMutex BusLock { get; }
+
+    /// <summary>dax_region_rwsem: region resources, seed and youngest.</summary>
+    internal KernelMutex RegionRwsem { get; }
+
+    /// <summary>dax_dev_rwsem: device ranges, align, memmap_on_memory.</summary>
+    internal KernelMutex DevRwsem { get; }
+
+    public IReadOnlyList<DaxRegion> Regions
+    {
+        get
+        {
+            lock (regions)
+            {
+                return regions.ToArray();
+            }
+        }
+    }
+
+    /// <summary>Every registered device, by region then id.</summary>
+    public IEnumerable<DevDax> Devices
+    {
+        get
+        {
+            var list = new List<DevDax>();
+            foreach (var region in Regions)
+            {
+                lock (region.Devices)
+                {
+                    list.AddRange(region.Devices.Values);
+                }
+            }
+
+            return list;
+        }
+    }
+
+    // Models bus_find_device_by_name(): device_match_name() is sysfs_streq().
+    public DevDax? Find(string name) => Devices.FirstOrDefault(d => SysfsText.Streq(name, d.Name));
+
+    public DaxDriver? DriverByName(string name) => Drivers.FirstOrDefault(d => d.Name == name);
+
+    public DevDax? ByMinor(int minor) => Devices.FirstOrDefault(d => d.Minor == minor);
+
+    // Models dax_bus_match(): the driver's id list, else dax_match_type() (KMEM regions go to kmem).
+    public bool Match(DaxDriver drv, DevDax dev)
+    {
+        using (BusLock.Hold())
+        {
+            if (drv.Ids.Any(id => SysfsText.Streq(id, dev.Name)))
+            {
+                return true;
+            }
+        }
+
+        var type = dev.Region.IsKmem ? DaxDriverType.Kmem : DaxDriverType.Device;
+        return drv.Type == type;
+    }
+
+    // Models bind_store() (drivers/base/bus.c): ENODEV unless the named device exists and matches.
+    public Errno BindStore(DaxDriver drv, string buf)
+    {
+        var dev = Find(buf);
+        if (dev is null || !Match(drv, dev))
+        {
+            return Errno.ENODEV;
+        }
+
+        return DeviceDriverAttach(drv, dev);
+    }
+
+    // Models unbind_store(): ENODEV unless the device is bound to this driver; otherwise always succeeds.
+    public Errno UnbindStore(DaxDriver drv, string buf)
+    {
+        var dev = Find(buf);
+        if (dev is null || dev.Driver != drv)
+        {
+            return Errno.ENODEV;
+        }
+
+        DeviceDriverDetach(dev);
+        return Errno.None;
+    }
+
+    // Models do_id_store(): exactly "dax%d.%d" (as sprintf prints it back), then add or remove the id; new_id
+    // then runs driver_attach(), whose errors are ignored. Removing an unlisted id succeeds.
+    public Errno IdStore(DaxDriver drv, string buf, bool add)
+    {
+        if (ParseDevName(buf) is not { } devname || !SysfsText.Streq(buf, devname))
+        {
+            return Errno.EINVAL;
+        }
+
+        using (BusLock.Hold())
+        {
+            var existing = drv.Ids.FirstOrDefault(id => SysfsText.Streq(id, buf));
+            if (existing is null && add)
+            {
+                drv.Ids.Insert(0, devname);
+            }
+            else if (existing is not null && !add)
+            {
+                drv.Ids.Remove(existing);
+            }
+        }
+
+        if (add)
+        {
+            DriverAttach(drv);
+        }
+
+        return Errno.None;
+    }
+
+    // Models drivers_probe_store(): ENODEV for an unknown device, else device_attach() if unbound.
+    public Errno DriversProbeStore(string buf)
+    {
+        var dev = Find(buf);
+        if (dev is null)
+        {
+            return Errno.ENODEV;
+        }
+
+        if (dev.Driver is null)
+        {
+            DeviceAttach(dev);
+        }
+
+        return Errno.None;
+    }
+
+    // Models device_driver_attach() -> __driver_probe_device() -> really_probe().
+    public Errno DeviceDriverAttach(DaxDriver drv, DevDax dev)
+    {
+        using var _ = dev.DeviceLock.Hold();
+        if (dev.Dead)
+        {
+            return Errno.ENODEV;
+        }
+
+        if (dev.Driver is not null)
+        {
+            return Errno.EBUSY;
+        }
+
+        dev.Driver = drv;
+        var rc = DaxBusProbe(drv, dev);
+        if (rc != Errno.None)
+        {
+            // Models call_driver_probe(): ENODEV/ENXIO are a quiet "rejects match".
+            if (rc is not (Errno.ENODEV or Errno.ENXIO))
+            {
+                kernel.Log.Err($"{drv.Name} {dev.Name}: probe with driver {drv.Name} failed with error {-(int)rc}");
+            }
+
+            dev.Driver = null;
+            return rc;
+        }
+
+        kernel.Uevents.Emit("bind", "/" + dev.SysPath, "dax", ("DRIVER", drv.Name));
+        return Errno.None;
+    }
+
+    // Models device_driver_detach() -> device_remove(): the driver's remove() always completes.
+    public void DeviceDriverDetach(DevDax dev)
+    {
+        using var _ = dev.DeviceLock.Hold();
+        if (dev.Driver is not { } drv)
+        {
+            return;
+        }
+
+        drv.Remove(dev);
+        dev.Driver = null;
+        kernel.Uevents.Emit("unbind", "/" + dev.SysPath, "dax");
+    }
+
+    // Models driver_attach(): try every unbound matching device; errors are ignored.
+    private void DriverAttach(DaxDriver drv)
+    {
+        foreach (var dev in Devices)
+        {
+            if (dev.Driver is null && Match(drv, dev))
+            {
+                DeviceDriverAttach(drv, dev);
+            }
+        }
+    }
+
+    // Models device_attach() at device_add(): the drivers in registration order until one binds.
+    internal void DeviceAttach(DevDax dev)
+    {
+        foreach (var drv in Drivers)
+        {
+            if (Match(drv, dev) && DeviceDriverAttach(drv, dev) == Errno.None)
+            {
+                return;
+            }
+        }
+    }
+
+    // Models dax_bus_probe(): a 0-size or invalidated device is ENXIO; a dynamic region's seed is cleared on
+    // the seed's first successful probe.
+    private Errno DaxBusProbe(DaxDriver drv, DevDax dev)
+    {
+        if (dev.Size == 0 || dev.Id < 0)
+        {
+            return Errno.ENXIO;
+        }
+
+        var rc = drv.Probe(dev);
+        if (rc != Errno.None || dev.Region.IsStatic)
+        {
+            return rc;
+        }
+
+        if (dev.Region.Seed == dev)
+        {
+            dev.Region.Seed = null;
+        }
+
+        return Errno.None;
+    }
+
+    /// <summary>"dax%d.%d" as sscanf reads it and sprintf writes it back, or null.</summary>
+    private static string? ParseDevName(string buf)
+    {
+        var s = buf.AsSpan().TrimStart();
+        if (!s.StartsWith("dax"))
+        {
+            return null;
+        }
+
+        s = s[3..];
+        if (!ScanInt(ref s, out var region) || s.IsEmpty || s[0] != '.')
+        {
+            return null;
+        }
+
+        s = s[1..];
+        return ScanInt(ref s, out var id) ? $"dax{region}.{id}" : null;
+    }
+
+    // sscanf's %d: optional whitespace and sign, then digits.
+    private static bool ScanInt(ref ReadOnlySpan<char> s, out long value)
+    {
+        value = 0;
+        s = s.TrimStart();
+        int i = s.Length > 0 && s[0] is '-' or '+' ? 1 : 0;
+        int start = i;
+        while (i < s.Length && char.IsAsciiDigit(s[i]))
+        {
+            i++;
+        }
+
+        if (i == start || !long.TryParse(s[..i], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value))
+        {
+            return false;
+        }
+
+        value = unchecked((int)value);
+        s = s[i..];
+        return true;
+    }
+}

@@ -1,0 +1,148 @@
+using Daxplug.Kernel.Sysfs;
+
+namespace Daxplug.Kernel.Dax;
+
+/// <summary>
+/// The dax bus in sysfs: /sys/bus/dax, the region parents under /sys/devices/platform with their dax_region
+/// group and daxR.N devices, /sys/dev/char links, and /sys/module entries for the two drivers.
+/// </summary>
+internal static class DaxSysfs
+{
+    private const int Mode0200 = 0x80;
+    private const int Mode0400 = 0x100;
+
+    public static void Register(KernelModel kernel, KernfsDir sys)
+    {
+        var bus = kernel.Dax;
+        var daxBus = sys.Dir("bus").Dir("dax");
+        daxBus.Dir("devices").AddSource(new KernfsSource(
+            () => bus.Devices.Select(d => d.Name),
+            name => bus.Devices.FirstOrDefault(d => d.Name == name) is { } dev ? new KernfsLink(name, $"../../../{dev.SysPath}") : null));
+        var drivers = daxBus.Dir("drivers");
+        foreach (var drv in bus.Drivers)
+        {
+            var dir = drivers.Dir(drv.Name);
+            dir.Add(new KernfsAttribute("bind", Mode0200, null, buf => bus.BindStore(drv, buf)));
+            dir.Add(new KernfsAttribute("unbind", Mode0200, null, buf => bus.UnbindStore(drv, buf)));
+            dir.Add(new KernfsAttribute("new_id", Mode0200, null, buf => bus.IdStore(drv, buf, add: true)));
+            dir.Add(new KernfsAttribute("remove_id", Mode0200, null, buf => bus.IdStore(drv, buf, add: false)));
+            dir.Add(Uevent.WriteOnly(kernel, $"/bus/dax/drivers/{drv.Name}", "drivers"));
+            dir.Add(new KernfsLink("module", $"../../../../module/{drv.Name}"));
+            dir.AddSource(new KernfsSource(
+                () => bus.Devices.Where(d => d.Driver == drv).Select(d => d.Name),
+                name => bus.Devices.FirstOrDefault(d => d.Name == name && d.Driver == drv) is { } dev ? new KernfsLink(name, $"../../../../{dev.SysPath}") : null));
+
+            var module = sys.Dir("module").Dir(drv.Name);
+            module.Add(KernfsAttribute.ReadOnly("initstate", () => "live\n"));
+            module.Add(KernfsAttribute.ReadOnly("refcnt", () => "0\n"));
+            module.Add(Uevent.File(kernel, $"/module/{drv.Name}", "module"));
+            module.Dir("drivers").Add(new KernfsLink($"dax:{drv.Name}", $"../../../bus/dax/drivers/{drv.Name}"));
+        }
+
+        // Models drivers_autoprobe_show()/_store(): '0' turns it off, anything else on.
+        daxBus.Add(KernfsAttribute.ReadWrite("drivers_autoprobe", () => (bus.DriversAutoprobe ? "1" : "0") + "\n", buf =>
+        {
+            bus.DriversAutoprobe = !buf.StartsWith('0');
+            return Errno.None;
+        }));
+        daxBus.Add(new KernfsAttribute("drivers_probe", Mode0200, null, bus.DriversProbeStore));
+        daxBus.Add(Uevent.WriteOnly(kernel, "/bus/dax", "dax"));
+
+        var platform = sys.Dir("devices").Dir("platform");
+        platform.AddSource(new KernfsSource(
+            () => bus.Regions.Select(r => ParentName(r)).Distinct(),
+            name => bus.Regions.FirstOrDefault(r => ParentName(r) == name) is { } region ? RegionParent(kernel, region) : null));
+
+        sys.Dir("dev").Dir("char").AddSource(new KernfsSource(
+            () => bus.Devices.Select(d => $"{DaxBus.Major}:{d.Minor}"),
+            name => bus.Devices.FirstOrDefault(d => $"{DaxBus.Major}:{d.Minor}" == name) is { } dev ? new KernfsLink(name, $"../../{dev.SysPath}") : null));
+    }
+
+    private static string ParentName(DaxRegion region) => region.ParentPath.Split('/')[^1];
+
+    private static KernfsDir RegionParent(KernelModel kernel, DaxRegion region)
+    {
+        var bus = kernel.Dax;
+        var dir = new KernfsDir(ParentName(region));
+        dir.Add(Uevent.File(kernel, "/" + region.ParentPath, "platform"));
+        dir.Add(new KernfsLink("subsystem", "../../../bus/platform"));
+        dir.Add(new KernfsDir("power"));
+        dir.Add(RegionDir(bus, region));
+        dir.AddSource(new KernfsSource(
+            () => region.Devices.Values.ToArray().Select(d => d.Name),
+            name => region.Devices.Values.ToArray().FirstOrDefault(d => d.Name == name) is { } dev ? DeviceDir(kernel, dev) : null));
+        return dir;
+    }
+
+    private static KernfsDir RegionDir(DaxBus bus, DaxRegion region)
+    {
+        var dir = new KernfsDir("dax_region");
+        if (!region.IsStatic)
+        {
+            dir.Add(KernfsAttribute.ReadOnly("available_size", () => KernelFormat.Dec((long)region.AvailableSize) + "\n"));
+        }
+
+        dir.Add(KernfsAttribute.ReadOnly("size", () => KernelFormat.Dec((long)region.Size) + "\n"));
+        dir.Add(new KernfsAttribute("align", Mode0400, () => KernelFormat.Dec(region.Align) + "\n", null));
+        if (!region.IsStatic)
+        {
+            dir.Add(KernfsAttribute.ReadWrite("create", () => (region.Youngest?.Name ?? "") + "\n", buf => bus.CreateStore(region, buf)));
+            dir.Add(KernfsAttribute.ReadOnly("seed", () => (region.Seed?.Name ?? "") + "\n"));
+            dir.Add(new KernfsAttribute("delete", Mode0200, null, buf => bus.DeleteStore(region, buf)));
+        }
+
+        dir.Add(KernfsAttribute.ReadOnly("id", () => KernelFormat.Dec(region.Id) + "\n"));
+        return dir;
+    }
+
+    // The attribute files of a dax device (dev_dax_attributes[] with dev_dax_visible()) and what kmem adds.
+    private static KernfsDir DeviceDir(KernelModel kernel, DevDax dev)
+    {
+        var bus = kernel.Dax;
+        bool dynamic = !dev.Region.IsStatic;
+        var dir = new KernfsDir(dev.Name);
+        dir.Add(KernfsAttribute.ReadOnly("modalias", () => "dax:t0\n"));
+        dir.Add(new KernfsAttribute("size", dynamic ? 0x1a4 : 0x124, () => KernelFormat.Dec((long)dev.Size) + "\n", dynamic ? buf => bus.SizeStore(dev, buf) : null));
+        if (dynamic)
+        {
+            dir.Add(new KernfsAttribute("mapping", Mode0200, null, buf => bus.MappingStore(dev, buf)));
+        }
+
+        if (dev.Region.TargetNode >= 0)
+        {
+            dir.Add(KernfsAttribute.ReadOnly("target_node", () => KernelFormat.Dec(dev.Region.TargetNode) + "\n"));
+        }
+
+        dir.Add(new KernfsAttribute("align", dynamic ? 0x1a4 : 0x124, () => KernelFormat.Dec(dev.Align) + "\n", dynamic ? buf => bus.AlignStore(dev, buf) : null));
+        // Models resource_show(): "%#llx" of the first range, or of the region without ranges; 0400.
+        dir.Add(new KernfsAttribute("resource", Mode0400, () => KernelFormat.HexPrefixed(dev.Ranges.Count > 0 ? dev.Ranges[0].Start : dev.Region.Res.Start) + "\n", null));
+        dir.Add(KernfsAttribute.ReadOnly("numa_node", () => KernelFormat.Dec(dev.Region.NumaNode) + "\n"));
+        dir.Add(KernfsAttribute.ReadWrite("memmap_on_memory", () => (dev.MemmapOnMemory ? "1" : "0") + "\n", buf => bus.MemmapOnMemoryStore(dev, buf)));
+        dir.Add(KernfsAttribute.ReadOnly("dev", () => $"{DaxBus.Major}:{dev.Minor}\n"));
+        dir.Add(Uevent.File(kernel, "/" + dev.SysPath, "dax", () =>
+            $"MAJOR={DaxBus.Major}\nMINOR={dev.Minor}\nDEVNAME={dev.Name}\n" + (dev.Driver is { } d ? $"DRIVER={d.Name}\n" : "") + "MODALIAS=dax:t0\n"));
+        dir.Add(new KernfsLink("subsystem", "../../../../bus/dax"));
+        dir.Add(new KernfsDir("power"));
+        if (dev.Driver is { } drv)
+        {
+            dir.Add(new KernfsLink("driver", $"../../../../bus/dax/drivers/{drv.Name}"));
+        }
+
+        if (dev.Driver == bus.Kmem && dev.Kmem is not null && kernel.KmemDriver.AttributeName is { } attr)
+        {
+            dir.Add(new KernfsAttribute(attr, 0x1a4, () => kernel.KmemDriver.AttributeShow(dev) ?? "", buf => kernel.KmemDriver.AttributeStore(dev, buf)));
+        }
+
+        foreach (var range in dev.Ranges.ToArray())
+        {
+            var mapping = dir.Dir($"mapping{range.MappingId}");
+            mapping.Add(new KernfsAttribute("start", Mode0400, () => KernelFormat.HexPrefixed(range.Start) + "\n", null));
+            mapping.Add(new KernfsAttribute("end", Mode0400, () => KernelFormat.HexPrefixed(range.End) + "\n", null));
+            mapping.Add(new KernfsAttribute("page_offset", Mode0400, () => KernelFormat.HexPrefixed(range.Pgoff) + "\n", null));
+            mapping.Add(Uevent.File(kernel, $"/{dev.SysPath}/mapping{range.MappingId}", ""));
+            mapping.Add(new KernfsDir("power"));
+        }
+
+        return dir;
+    }
+}
