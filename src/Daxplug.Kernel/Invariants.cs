@@ -20,6 +20,7 @@ public static class Invariants
         CheckNodeStates(k, blocks, problems);
         CheckTiers(k, problems);
         CheckIomem(k, blocks, problems);
+        CheckDax(k, problems);
         return problems;
     }
 
@@ -126,6 +127,60 @@ public static class Invariants
             if (tier.MemoryTypes.Count == 0 || tier.MemoryTypes.Any(t => t.Adistance / MemoryTiers.ChunkSize * MemoryTiers.ChunkSize != tier.AdistanceStart))
             {
                 problems.Add($"memory_tier{tier.Id} has no or misplaced memory types");
+            }
+        }
+    }
+
+    private static void CheckDax(KernelModel k, List<string> problems)
+    {
+        var owner = new Dictionary<long, string>();
+        foreach (var dev in k.Dax.Devices)
+        {
+            foreach (var r in dev.Ranges)
+            {
+                if (r.Res.Parent != dev.Region.Res)
+                {
+                    problems.Add($"{dev.Name}: range {r.Start:x}-{r.End:x} is not claimed in its region");
+                }
+            }
+
+            if (dev.Kmem is { } data && dev.Driver != k.Dax.Kmem)
+            {
+                problems.Add($"{dev.Name} has kmem data but is not bound to kmem");
+            }
+
+            var datas = k.KmemDriver.Leaked.Where(l => l.ResName == dev.Name).Append(dev.Kmem).OfType<Dax.KmemData>();
+            foreach (var d in datas)
+            {
+                for (int i = 0; i < dev.Ranges.Count; i++)
+                {
+                    if (!d.Added[i] || k.KmemDriver.AlignedRange(dev, i) is not { } range)
+                    {
+                        continue;
+                    }
+
+                    ulong size = range.End - range.Start + 1;
+                    if (k.Hotplug.BlocksOf(range.Start, size).LongCount() != (long)(size / k.BlockSizeBytes))
+                    {
+                        problems.Add($"{dev.Name} mapping{i}: memory marked added but blocks are missing");
+                    }
+
+                    foreach (var b in k.Hotplug.BlocksOf(range.Start, size))
+                    {
+                        if (!owner.TryAdd(b.Id, dev.Name) && owner[b.Id] != dev.Name)
+                        {
+                            problems.Add($"memory{b.Id} belongs to {owner[b.Id]} and {dev.Name}");
+                        }
+                    }
+                }
+
+                foreach (var res in d.Res.OfType<IoResource>())
+                {
+                    if (res.Parent is null)
+                    {
+                        problems.Add($"{dev.Name}: kmem holds a resource that is not in iomem");
+                    }
+                }
             }
         }
     }

@@ -16,16 +16,18 @@ public class NumaTierTests
     {
         var k = Default();
         Assert.Equal("0-3\n", k.Cat($"{Node}/possible"));
-        Assert.Equal("0-1\n", k.Cat($"{Node}/online"));
+        // node2 and node3 came online when kmem hot-added the dax devices' (offline) memory.
+        Assert.Equal("0-3\n", k.Cat($"{Node}/online"));
         Assert.Equal("0-1\n", k.Cat($"{Node}/has_memory"));
         Assert.Equal("0-1\n", k.Cat($"{Node}/has_normal_memory"));
         Assert.Equal("0-1\n", k.Cat($"{Node}/has_cpu"));
         Assert.Equal("\n", k.Cat($"{Node}/has_generic_initiator"));
         Assert.Equal("8-15\n", k.Cat($"{Node}/node1/cpulist"));
         Assert.Equal("ff00\n", k.Cat($"{Node}/node1/cpumap"));
-        Assert.Equal("21 10\n", k.Cat($"{Node}/node1/distance"));
+        Assert.Equal("21 10 24 14\n", k.Cat($"{Node}/node1/distance"));
         Assert.Equal("1\n", k.Cat($"{Node}/node1/cpu9/online"));
-        Assert.Equal(Errno.ENOENT, k.Sysfs.Read($"{Node}/node2/cpulist", out _));
+        Assert.Equal("\n", k.Cat($"{Node}/node2/cpulist"));
+        Assert.Equal("14 24 10 26\n", k.Cat($"{Node}/node2/distance"));
         Assert.Equal("0-1\n", k.Cat($"{Tiering}/memory_tier4/nodelist"));
         Assert.Equal("0-1\n", k.Cat("/sys/bus/memory_tiering/devices/memory_tier4/nodelist"));
         Assert.Equal("false\n", k.Cat("/sys/kernel/mm/numa/demotion_enabled"));
@@ -45,25 +47,38 @@ public class NumaTierTests
     [Fact]
     public void Tier_AppearsWithFirstMemoryAndGoesWithLast()
     {
-        var k = Default();
-        Assert.Equal(Errno.None, k.AddMemory(2, 64 * GiB, GiB));
-        Assert.Equal("0-2\n", k.Cat($"{Node}/online"));
-        Assert.Equal("0-1\n", k.Cat($"{Node}/has_memory"));
-        Assert.Equal("14 24 10\n", k.Cat($"{Node}/node2/distance"));
+        var k = Small();
+        Assert.Equal(Errno.None, k.AddMemory(1, 8 * GiB, GiB));
+        Assert.Equal("0-1\n", k.Cat($"{Node}/online"));
+        Assert.Equal("0\n", k.Cat($"{Node}/has_memory"));
+        Assert.Equal("20 10\n", k.Cat($"{Node}/node1/distance"));
 
-        // node2 has no adistance of its own: DRAM's 576, the DRAM type, tier 4.
+        // node1 has no adistance of its own: DRAM's 576, the DRAM type, tier 4.
+        Assert.Equal(Errno.None, k.Echo($"{Mem}/memory64/state", "online_movable"));
+        Assert.Equal("0-1\n", k.Cat($"{Node}/has_memory"));
+        Assert.Equal("0\n", k.Cat($"{Node}/has_normal_memory"));
+        Assert.Equal("0-1\n", k.Cat($"{Tiering}/memory_tier4/nodelist"));
+
+        Assert.Equal(Errno.None, k.Echo($"{Mem}/memory65/state", "online_kernel"));
+        Assert.Equal("0-1\n", k.Cat($"{Node}/has_normal_memory"));
+        Assert.Equal(Errno.None, k.Echo($"{Mem}/memory65/state", "offline"));
+        Assert.Equal("0\n", k.Cat($"{Node}/has_normal_memory"));
+        Assert.Equal(Errno.None, k.Echo($"{Mem}/memory64/state", "offline"));
+        Assert.Equal("0\n", k.Cat($"{Node}/has_memory"));
+        Assert.Equal("0\n", k.Cat($"{Tiering}/memory_tier4/nodelist"));
+        k.AssertConsistent();
+    }
+
+    [Fact]
+    public void Tier_KmemMemory_IsTier22WhileOnline()
+    {
+        var k = Default();
         Assert.Equal(Errno.None, k.Echo($"{Mem}/memory512/state", "online_movable"));
         Assert.Equal("0-2\n", k.Cat($"{Node}/has_memory"));
-        Assert.Equal("0-1\n", k.Cat($"{Node}/has_normal_memory"));
-        Assert.Equal("0-2\n", k.Cat($"{Tiering}/memory_tier4/nodelist"));
-
-        Assert.Equal(Errno.None, k.Echo($"{Mem}/memory513/state", "online_kernel"));
-        Assert.Equal("0-2\n", k.Cat($"{Node}/has_normal_memory"));
-        Assert.Equal(Errno.None, k.Echo($"{Mem}/memory513/state", "offline"));
-        Assert.Equal("0-1\n", k.Cat($"{Node}/has_normal_memory"));
-        Assert.Equal(Errno.None, k.Echo($"{Mem}/memory512/state", "offline"));
-        Assert.Equal("0-1\n", k.Cat($"{Node}/has_memory"));
+        Assert.Equal("2\n", k.Cat($"{Tiering}/memory_tier22/nodelist"));
         Assert.Equal("0-1\n", k.Cat($"{Tiering}/memory_tier4/nodelist"));
+        Assert.Equal(Errno.None, k.Echo($"{Mem}/memory512/state", "offline"));
+        Assert.Equal(Errno.ENOENT, k.Sysfs.Read($"{Tiering}/memory_tier22/nodelist", out _));
         k.AssertConsistent();
     }
 

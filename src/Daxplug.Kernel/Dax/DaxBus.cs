@@ -20,9 +20,11 @@ public sealed partial class DaxBus
     internal DaxBus(KernelModel kernel)
     {
         this.kernel = kernel;
-        BusLock = new KernelMutex("dax_bus_lock", 2, () => kernel.Scheduler);
-        RegionRwsem = new KernelMutex("dax_region_rwsem", 3, () => kernel.Scheduler);
+        BusLock = new KernelMutex("dax_bus_lock", 3, () => kernel.Scheduler);
+        RegionRwsem = new KernelMutex("dax_region_rwsem", 1, () => kernel.Scheduler);
         DevRwsem = new KernelMutex("dax_dev_rwsem", 4, () => kernel.Scheduler);
+        // Lock order as the kernel takes them: dax_region_rwsem (create_store holds it across device_add and its
+        // autoprobe) -> device_lock -> dax_bus_lock -> dax_dev_rwsem -> kmem's data->lock -> device_hotplug_lock.
         // device_dax registers before kmem, so it is tried first by device_attach().
         DeviceDax = new DaxDriver("device_dax", DaxDriverType.Device, DeviceDaxProbe, DeviceDaxRemove);
         Kmem = new DaxDriver("kmem", DaxDriverType.Kmem, dev => kernel.KmemDriver.Probe(dev), dev => kernel.KmemDriver.Remove(dev));

@@ -31,7 +31,7 @@ public sealed class DevDax
         Id = id;
         Minor = minor;
         Align = region.Align;
-        DeviceLock = new KernelMutex($"device_lock(dax{region.Id}.{id})", 1, scheduler);
+        DeviceLock = new KernelMutex($"device_lock(dax{region.Id}.{id})", 2, scheduler);
     }
 
     public DaxRegion Region { get; }

@@ -18,13 +18,24 @@ public sealed class SysfsTree(KernfsDir root)
     /// <summary>Called after every write() that reached a store(), with its path and bytes (for the journal).</summary>
     public Action<string, byte[]>? Written { get; set; }
 
+    /// <summary>The canonical path ("/sys/…") of <paramref name="path"/> with every symlink resolved, as
+    /// realpath(3) gives it.</summary>
+    public Errno RealPath(string path, out string real)
+    {
+        var stack = new List<KernfsDir> { Root };
+        var names = new List<string>();
+        var rc = Walk(stack, Components(path), true, 0, out var node, names);
+        real = "/sys" + string.Concat(names.Select(n => "/" + n));
+        return rc;
+    }
+
     /// <summary>Resolves an absolute ("/sys/…") or root-relative path; symlinks are followed except, if
     /// <paramref name="followLast"/> is false, in the last component.</summary>
     public Errno Lookup(string path, out KernfsNode node, bool followLast = true)
     {
         node = Root;
         var stack = new List<KernfsDir> { Root };
-        return Walk(stack, Components(path), followLast, 0, out node);
+        return Walk(stack, Components(path), followLast, 0, out node, []);
     }
 
     // Models the EXTRA_OPEN_PERM_CHECK part of kernfs_fop_open() (fs/kernfs/file.c): even root gets EACCES for a
@@ -141,7 +152,7 @@ public sealed class SysfsTree(KernfsDir root)
         return path.StartsWith('/') && parts.Length > 0 && parts[0] == "sys" ? parts[1..] : parts;
     }
 
-    private Errno Walk(List<KernfsDir> stack, IReadOnlyList<string> parts, bool followLast, int depth, out KernfsNode node)
+    private Errno Walk(List<KernfsDir> stack, IReadOnlyList<string> parts, bool followLast, int depth, out KernfsNode node, List<string> names)
     {
         node = stack[^1];
         for (int i = 0; i < parts.Count; i++)
@@ -157,6 +168,7 @@ public sealed class SysfsTree(KernfsDir root)
                 if (stack.Count > 1)
                 {
                     stack.RemoveAt(stack.Count - 1);
+                    names.RemoveAt(names.Count - 1);
                 }
 
                 node = stack[^1];
@@ -177,7 +189,7 @@ public sealed class SysfsTree(KernfsDir root)
                     return Errno.ELOOP;
                 }
 
-                var rc = Walk(stack, Components(link.Target), true, depth + 1, out child);
+                var rc = Walk(stack, Components(link.Target), true, depth + 1, out child, names);
                 if (rc != Errno.None)
                 {
                     return rc;
@@ -190,11 +202,16 @@ public sealed class SysfsTree(KernfsDir root)
                 if (child != stack[^1])
                 {
                     stack.Add(dir);
+                    names.Add(dir.Name);
                 }
             }
             else if (!last)
             {
                 return Errno.ENOTDIR;
+            }
+            else if (child is not KernfsLink || !followLast)
+            {
+                names.Add(child.Name);
             }
         }
 
