@@ -5,6 +5,7 @@ using Daxplug.Bench;
 return args.FirstOrDefault() switch
 {
     "hotplug64t" => Hotplug64T.Run(),
+    "tib" => TibDevice.Run(),
     _ => Run(args),
 };
 

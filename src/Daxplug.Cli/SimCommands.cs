@@ -43,7 +43,7 @@ internal static class SimCommands
             return 0;
         });
 
-        var pathArg = new Argument<string>("path") { Description = "A sysfs path, e.g. /sys/devices/system/memory/auto_online_blocks" };
+        var pathArg = new Argument<string>("path") { Description = "A sysfs path (e.g. /sys/bus/dax/devices/dax0.0/hotplug), or /proc/iomem" };
         var cat = new Command("cat", "Print a sysfs attribute of the simulated kernel (or list a directory)");
         cat.Arguments.Add(pathArg);
         cat.SetAction(r => Cat(SimModel.Open(r.GetValue(machine)!, r.GetValue(abi)!, r.GetValue(state)), r.GetValue(pathArg)!));
@@ -94,7 +94,14 @@ internal static class SimCommands
             return 0;
         });
 
-        foreach (var c in new[] { show, cat, write, dump, describe })
+        var dmesg = new Command("dmesg", "Print the simulated kernel's log (what dmesg would show)");
+        dmesg.SetAction(r =>
+        {
+            Console.Out.Write(SimModel.Open(r.GetValue(machine)!, r.GetValue(abi)!, r.GetValue(state)).Log.Format());
+            return 0;
+        });
+
+        foreach (var c in new[] { show, cat, write, dump, describe, dmesg })
         {
             sim.Subcommands.Add(c);
         }
@@ -104,6 +111,12 @@ internal static class SimCommands
 
     private static int Cat(KernelModel kernel, string path)
     {
+        if (path == "/proc/iomem")
+        {
+            Console.Out.Write(kernel.Iomem.Format());
+            return 0;
+        }
+
         var rc = kernel.Sysfs.Lookup(path, out var node);
         if (rc == Errno.None && node is KernfsDir)
         {

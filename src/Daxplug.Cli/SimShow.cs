@@ -33,6 +33,18 @@ internal static class SimShow
             sb.Append($"0x{start:x16}-0x{end:x16} {Size(end - start + 1),6}  {run.State,-8} {blocks,-10} {run.First.Nid,4}  {run.Zones}\n");
         }
 
+        if (kernel.Dax.Devices.Any())
+        {
+            var attr = kernel.KmemDriver.AttributeName;
+            sb.Append($"\nDEVICE   DRIVER      SIZE  NODE  {(attr ?? "-"),-14}  RANGES\n");
+            foreach (var dev in kernel.Dax.Devices)
+            {
+                var state = attr is not null && dev.Kmem is not null ? kernel.KmemDriver.AttributeShow(dev)?.TrimEnd('\n') ?? "" : "-";
+                var ranges = string.Join(' ', dev.Ranges.Select(r => $"0x{r.Start:x}-0x{r.End:x}"));
+                sb.Append($"{dev.Name,-8} {dev.Driver?.Name ?? "-",-10} {Size(dev.Size),5}  {dev.Region.TargetNode,4}  {state,-14}  {ranges}\n");
+            }
+        }
+
         sb.Append("\nTIER            ADISTANCE  NODES\n");
         foreach (var tier in kernel.Tiers.Tiers)
         {

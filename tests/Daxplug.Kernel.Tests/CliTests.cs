@@ -72,6 +72,32 @@ public class CliTests
     }
 
     [Fact]
+    public void SimCat_DaxAttributeOnDefault_AndDumpHasTheDaxTree()
+    {
+        Assert.Equal((0, "offline\n", ""), CliRunner.Run("sim", "cat", "/sys/bus/dax/devices/dax0.0/hotplug"));
+        Assert.Equal((0, "offline\n", ""), CliRunner.Run("sim", "--abi", "state-v7", "cat", "/sys/bus/dax/devices/dax0.0/state"));
+        Assert.Contains("  1000000000-17ffffffff : dax0.0\n", CliRunner.Run("sim", "cat", "/proc/iomem").Out);
+        using var tmp = new TempDir();
+        Assert.Equal(0, CliRunner.Run("sim", "dump", "--out", tmp.Path).Exit);
+        Assert.Equal("offline\n", File.ReadAllText(Path.Combine(tmp.Path, "sys/devices/platform/hmem.1/dax1.0/hotplug")));
+        Assert.Equal("0x2400000000\n", File.ReadAllText(Path.Combine(tmp.Path, "sys/bus/dax/devices/dax1.0/mapping1/start")));
+        Assert.Equal("../../../devices/platform/hmem.0/dax0.0", new FileInfo(Path.Combine(tmp.Path, "sys/bus/dax/devices/dax0.0")).LinkTarget);
+        Assert.Equal(UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(tmp.Path, "sys/bus/dax/drivers/kmem/bind")));
+    }
+
+    [Fact]
+    public void SimWrite_DaxAttribute_PersistsWithState()
+    {
+        using var tmp = new TempDir();
+        var state = Path.Combine(tmp.Path, "k.json");
+        Assert.Equal(0, CliRunner.Run("sim", "--state", state, "write", "/sys/bus/dax/devices/dax1.0/hotplug", "online_movable").Exit);
+        var show = CliRunner.Run("sim", "--state", state, "show").Out;
+        Assert.Contains("dax1.0   kmem         16G     3  online_movable", show);
+        var busy = CliRunner.Run("sim", "--state", state, "write", "/sys/bus/dax/devices/dax1.0/hotplug", "online");
+        Assert.Equal((1, "daxplug: write /sys/bus/dax/devices/dax1.0/hotplug: Device or resource busy (EBUSY)\n"), (busy.Exit, busy.Err));
+    }
+
+    [Fact]
     public void SimDump_RefusesNonEmptyTarget()
     {
         using var tmp = new TempDir();
