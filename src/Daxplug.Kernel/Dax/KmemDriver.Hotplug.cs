@@ -11,6 +11,10 @@ public sealed partial class KmemDriver
 {
     private static readonly string[] ContractNames = ["unplugged", "offline", "online", "online", "online_movable"];
 
+    // What "hotplug" accepts (v3 patch 8 and the contract): note "unplug", while it reads back "unplugged".
+    private static readonly (string Name, KmemState State)[] HotplugWrites =
+        [("unplug", KmemState.Unplugged), ("online", KmemState.Online), ("online_movable", KmemState.OnlineMovable)];
+
     /// <summary>The attribute's file name in this kernel, or null when the profile has none.</summary>
     public string? AttributeName => Abi switch
     {
@@ -62,10 +66,7 @@ public sealed partial class KmemDriver
     // between the online types needs an unplug first (EBUSY).
     private Errno HotplugStoreContract(DevDax dev, string buf)
     {
-        KmemState? req = SysfsText.Streq(buf, "unplug") ? KmemState.Unplugged
-            : SysfsText.Streq(buf, "online") ? KmemState.Online
-            : SysfsText.Streq(buf, "online_movable") ? KmemState.OnlineMovable : null;
-        if (req is null)
+        if (ParseHotplugWrite(buf) is not { } req)
         {
             return Errno.EINVAL;
         }
@@ -89,16 +90,29 @@ public sealed partial class KmemDriver
 
         var rc = current switch
         {
-            KmemState.Unplugged => PlugAtomic(dev, data, (OnlineType)req.Value),
-            KmemState.Offline => OnlineAtomic(dev, data, (OnlineType)req.Value),
+            KmemState.Unplugged => PlugAtomic(dev, data, (OnlineType)req),
+            KmemState.Offline => OnlineAtomic(dev, data, (OnlineType)req),
             _ => Errno.EBUSY,
         };
         if (rc == Errno.None)
         {
-            data.State = req.Value;
+            data.State = req;
         }
 
         return rc;
+    }
+
+    private static KmemState? ParseHotplugWrite(string buf)
+    {
+        foreach (var (name, state) in HotplugWrites)
+        {
+            if (SysfsText.Streq(buf, name))
+            {
+                return state;
+            }
+        }
+
+        return null;
     }
 
     // Reserve and add every range (offline), then online every block; any failure undoes all of it.

@@ -121,10 +121,7 @@ public sealed partial class KmemDriver
     // Models hotplug_store() (v3).
     private Errno HotplugStoreV3(DevDax dev, string buf)
     {
-        KmemState? req = SysfsText.Streq(buf, "unplug") ? KmemState.Unplugged
-            : SysfsText.Streq(buf, "online") ? KmemState.Online
-            : SysfsText.Streq(buf, "online_movable") ? KmemState.OnlineMovable : null;
-        if (req is null)
+        if (ParseHotplugWrite(buf) is not { } req)
         {
             return Errno.EINVAL;
         }
@@ -151,13 +148,13 @@ public sealed partial class KmemDriver
             return Errno.EBUSY;
         }
 
-        int added = DoHotplugV3(dev, data, (OnlineType)req.Value);
+        int added = DoHotplugV3(dev, data, (OnlineType)req);
         if (added < 0)
         {
             return (Errno)(-added);
         }
 
-        data.State = req.Value;
+        data.State = req;
         return Errno.None;
     }
 

@@ -163,15 +163,7 @@ public sealed partial class KmemDriver
                 continue;
             }
 
-            if (kernel.Hotplug.RemoveMemory(r.Start, r.End - r.Start + 1) == Errno.None)
-            {
-                ReleaseRange(data, i);
-                success++;
-                continue;
-            }
-
-            AnyHotremoveFailed = true;
-            DevErr(dev, $"mapping{i}: {Hex(r.Start)}-{Hex(r.End)} cannot be hotremoved until the next reboot");
+            success += RemoveRangeOrLeak(dev, data, i, r) ? 1 : 0;
         }
 
         if (success < ranges)

@@ -171,15 +171,7 @@ public sealed partial class KmemDriver(KernelModel kernel)
                 continue;
             }
 
-            if (kernel.Hotplug.RemoveMemory(r.Start, r.End - r.Start + 1) == Errno.None)
-            {
-                ReleaseRange(data, i);
-                success++;
-                continue;
-            }
-
-            AnyHotremoveFailed = true;
-            DevErr(dev, $"mapping{i}: {Hex(r.Start)}-{Hex(r.End)} cannot be hotremoved until the next reboot");
+            success += RemoveRangeOrLeak(dev, data, i, r) ? 1 : 0;
         }
 
         if (success < dev.Ranges.Count)
@@ -189,6 +181,21 @@ public sealed partial class KmemDriver(KernelModel kernel)
 
         FreeData(data);
         return true;
+    }
+
+    // One range of dev_dax_kmem_remove(): remove_memory(), which fails with EBUSY if any block is online; then
+    // the range stays, with its resource, until reboot.
+    private bool RemoveRangeOrLeak(DevDax dev, KmemData data, int i, (ulong Start, ulong End) r)
+    {
+        if (kernel.Hotplug.RemoveMemory(r.Start, r.End - r.Start + 1) == Errno.None)
+        {
+            ReleaseRange(data, i);
+            return true;
+        }
+
+        AnyHotremoveFailed = true;
+        DevErr(dev, $"mapping{i}: {Hex(r.Start)}-{Hex(r.End)} cannot be hotremoved until the next reboot");
+        return false;
     }
 
     // Models dax_kmem_range() / the series' memory_block_align_range(): the range trimmed to whole blocks.
