@@ -101,7 +101,7 @@ internal static class SimCommands
             return 0;
         });
 
-        foreach (var c in new[] { show, cat, write, dump, describe, dmesg })
+        foreach (var c in new[] { show, cat, write, dump, describe, dmesg }.Concat(SimLiveCommands.Build(machine, abi, state)))
         {
             sim.Subcommands.Add(c);
         }

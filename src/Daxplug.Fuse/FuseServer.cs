@@ -1,0 +1,233 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Daxplug.Kernel;
+
+namespace Daxplug.Fuse;
+
+/// <summary>
+/// Serves a <see cref="ModelFileSystem"/> through libfuse3's high-level API (fuse_main_real, multithreaded,
+/// foreground). Callbacks are [UnmanagedCallersOnly] statics; no exception crosses into native code (-EIO).
+/// One server per process: libfuse also owns SIGINT/SIGTERM/SIGHUP, which end the loop and unmount.
+/// </summary>
+public static unsafe class FuseServer
+{
+    private static ModelFileSystem? fs;
+    private static Action? mounted;
+
+    /// <summary>
+    /// Mounts at <paramref name="mountPoint"/> and serves until unmounted or signalled; <paramref name="onMounted"/>
+    /// runs once the kernel has sent INIT. Returns fuse_main_real's exit code (0 clean, 8 after a signal).
+    /// </summary>
+    public static int Run(ModelFileSystem fileSystem, string mountPoint, Action? onMounted = null)
+    {
+        if (Interlocked.CompareExchange(ref fs, fileSystem, null) is not null)
+        {
+            throw new InvalidOperationException("one FUSE server per process");
+        }
+
+        mounted = onMounted;
+        string[] args =
+        [
+            "daxplug", "-f", mountPoint,
+            "-o", "fsname=daxplug,subtype=daxplug,allow_other,max_threads=16,entry_timeout=0,attr_timeout=0,negative_timeout=0",
+        ];
+        var ops = (nint*)NativeMemory.AllocZeroed((nuint)(Interop.Fuse.OperationCount * sizeof(nint)));
+        var argv = (byte**)NativeMemory.AllocZeroed((nuint)((args.Length + 1) * sizeof(nint)));
+        try
+        {
+            ops[Interop.Fuse.GetAttr] = (nint)(delegate* unmanaged<byte*, byte*, byte*, int>)&GetAttr;
+            ops[Interop.Fuse.ReadLink] = (nint)(delegate* unmanaged<byte*, byte*, nuint, int>)&ReadLink;
+            ops[Interop.Fuse.Truncate] = (nint)(delegate* unmanaged<byte*, long, byte*, int>)&Truncate;
+            ops[Interop.Fuse.Open] = (nint)(delegate* unmanaged<byte*, byte*, int>)&Open;
+            ops[Interop.Fuse.Read] = (nint)(delegate* unmanaged<byte*, byte*, nuint, long, byte*, int>)&Read;
+            ops[Interop.Fuse.Write] = (nint)(delegate* unmanaged<byte*, byte*, nuint, long, byte*, int>)&Write;
+            ops[Interop.Fuse.Release] = (nint)(delegate* unmanaged<byte*, byte*, int>)&Release;
+            ops[Interop.Fuse.ReadDir] = (nint)(delegate* unmanaged<byte*, void*, nint, long, byte*, int, int>)&ReadDir;
+            ops[Interop.Fuse.Init] = (nint)(delegate* unmanaged<void*, void*, void*>)&Init;
+            for (int i = 0; i < args.Length; i++)
+            {
+                argv[i] = (byte*)Marshal.StringToCoTaskMemUTF8(args[i]);
+            }
+
+            return Interop.Fuse.MainReal(args.Length, argv, ops, (nuint)(Interop.Fuse.OperationCount * sizeof(nint)), null);
+        }
+        finally
+        {
+            for (int i = 0; i < args.Length; i++)
+            {
+                Marshal.FreeCoTaskMem((nint)argv[i]);
+            }
+
+            NativeMemory.Free(argv);
+            NativeMemory.Free(ops);
+            fs = null;
+        }
+    }
+
+    private static string PathOf(byte* path) => Marshal.PtrToStringUTF8((nint)path) ?? "/";
+
+    private static int Fail(Errno errno) => -(int)errno;
+
+    [UnmanagedCallersOnly]
+    private static void* Init(void* conn, void* config)
+    {
+        try
+        {
+            mounted?.Invoke();
+        }
+        catch
+        {
+            // Nothing may cross into native code.
+        }
+
+        return null;
+    }
+
+    [UnmanagedCallersOnly]
+    private static int GetAttr(byte* path, byte* st, byte* fi)
+    {
+        try
+        {
+            var rc = fs!.GetAttr(PathOf(path), out var entry);
+            if (rc != Errno.None)
+            {
+                return Fail(rc);
+            }
+
+            uint type = entry.Kind switch
+            {
+                EntryKind.Directory => StatBuffer.IfDir,
+                EntryKind.Link => StatBuffer.IfLnk,
+                _ => StatBuffer.IfReg,
+            };
+            StatBuffer.Fill(st, type | (uint)entry.Mode, entry.Kind == EntryKind.Directory ? 2UL : 1UL, entry.Size, BootTime);
+            return 0;
+        }
+        catch
+        {
+            return Fail(Errno.EIO);
+        }
+    }
+
+    [UnmanagedCallersOnly]
+    private static int ReadLink(byte* path, byte* buf, nuint size)
+    {
+        try
+        {
+            var rc = fs!.ReadLink(PathOf(path), out var target);
+            if (rc != Errno.None)
+            {
+                return Fail(rc);
+            }
+
+            var bytes = Encoding.UTF8.GetBytes(target);
+            int n = (int)Math.Min((ulong)bytes.Length, size - 1);
+            bytes.AsSpan(0, n).CopyTo(new Span<byte>(buf, n));
+            buf[n] = 0;
+            return 0;
+        }
+        catch
+        {
+            return Fail(Errno.EIO);
+        }
+    }
+
+    // echo > attr opens with O_TRUNC: accept it, as sysfs does.
+    [UnmanagedCallersOnly]
+    private static int Truncate(byte* path, long size, byte* fi) => 0;
+
+    [UnmanagedCallersOnly]
+    private static int Open(byte* path, byte* fi)
+    {
+        try
+        {
+            var rc = fs!.Open(PathOf(path), *(int*)fi, out var handle);
+            if (rc != Errno.None)
+            {
+                return Fail(rc);
+            }
+
+            *(uint*)(fi + 4) |= 2;      // direct_io: no page cache, so st_size 4096 does not pad reads
+            *(ulong*)(fi + 16) = handle; // fh
+            return 0;
+        }
+        catch
+        {
+            return Fail(Errno.EIO);
+        }
+    }
+
+    [UnmanagedCallersOnly]
+    private static int Read(byte* path, byte* buf, nuint size, long offset, byte* fi)
+    {
+        try
+        {
+            return fs!.Read(*(ulong*)(fi + 16), new Span<byte>(buf, (int)Math.Min(size, int.MaxValue)), offset);
+        }
+        catch
+        {
+            return Fail(Errno.EIO);
+        }
+    }
+
+    [UnmanagedCallersOnly]
+    private static int Write(byte* path, byte* buf, nuint size, long offset, byte* fi)
+    {
+        try
+        {
+            return fs!.Write(*(ulong*)(fi + 16), new ReadOnlySpan<byte>(buf, (int)Math.Min(size, int.MaxValue)));
+        }
+        catch
+        {
+            return Fail(Errno.EIO);
+        }
+    }
+
+    [UnmanagedCallersOnly]
+    private static int Release(byte* path, byte* fi)
+    {
+        try
+        {
+            fs!.Release(*(ulong*)(fi + 16));
+            return 0;
+        }
+        catch
+        {
+            return Fail(Errno.EIO);
+        }
+    }
+
+    [UnmanagedCallersOnly]
+    private static int ReadDir(byte* path, void* buf, nint filler, long offset, byte* fi, int flags)
+    {
+        try
+        {
+            var rc = fs!.ReadDir(PathOf(path), out var names);
+            if (rc != Errno.None)
+            {
+                return Fail(rc);
+            }
+
+            var fill = (delegate* unmanaged<void*, byte*, byte*, long, int, int>)filler;
+            foreach (var name in names.Prepend("..").Prepend("."))
+            {
+                var bytes = Encoding.UTF8.GetBytes(name + "\0");
+                fixed (byte* p = bytes)
+                {
+                    if (fill(buf, p, null, 0, 0) != 0)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            return 0;
+        }
+        catch
+        {
+            return Fail(Errno.EIO);
+        }
+    }
+
+    private static readonly long BootTime = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+}

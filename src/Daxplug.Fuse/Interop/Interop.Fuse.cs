@@ -1,0 +1,43 @@
+using System.Runtime.InteropServices;
+
+namespace Daxplug.Fuse;
+
+internal static unsafe partial class Interop
+{
+    internal static partial class Fuse
+    {
+        private const string Library = "libfuse3.so.3";
+
+        /// <summary>The number of callbacks in struct fuse_operations of libfuse 3.14.</summary>
+        internal const int OperationCount = 42;
+
+        // Operation slots used here (include/fuse.h, struct fuse_operations).
+        internal const int GetAttr = 0, ReadLink = 1, Truncate = 11, Open = 12, Read = 13, Write = 14, Release = 17, ReadDir = 24, Init = 27;
+
+        // int fuse_main_real(int argc, char *argv[], const struct fuse_operations *op, size_t op_size, void *private_data)
+        [LibraryImport(Library, EntryPoint = "fuse_main_real")]
+        internal static partial int MainReal(int argc, byte** argv, nint* operations, nuint operationsSize, void* privateData);
+    }
+
+    internal static partial class Libc
+    {
+        internal const ulong MsBind = 4096, MsRec = 16384, MsPrivate = 1 << 18;
+        internal const uint SIfChr = 0x2000;
+
+        // int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const void *data)
+        [LibraryImport("libc", EntryPoint = "mount", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        internal static partial int Mount(string source, string target, string? fstype, ulong flags, string? data);
+
+        // int umount2(const char *target, int flags)
+        [LibraryImport("libc", EntryPoint = "umount2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        internal static partial int Umount2(string target, int flags);
+
+        // int mknod(const char *path, mode_t mode, dev_t dev)
+        [LibraryImport("libc", EntryPoint = "mknod", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        internal static partial int Mknod(string path, uint mode, ulong dev);
+
+        // gnu_dev_makedev() for a dev_t.
+        internal static ulong MakeDev(uint major, uint minor) =>
+            ((ulong)(major & 0xfff) << 8) | ((ulong)(major & ~0xfffu) << 32) | (minor & 0xffu) | ((ulong)(minor & ~0xffu) << 12);
+    }
+}

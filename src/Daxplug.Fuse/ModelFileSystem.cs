@@ -1,0 +1,192 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Daxplug.Kernel;
+using Daxplug.Kernel.Sysfs;
+
+namespace Daxplug.Fuse;
+
+/// <summary>What a path is, as getattr reports it.</summary>
+public enum EntryKind
+{
+    Directory,
+    File,
+    Link,
+}
+
+/// <summary>One getattr answer: kind, permission bits and size.</summary>
+public readonly record struct FileEntry(EntryKind Kind, int Mode, long Size);
+
+/// <summary>
+/// The mounted tree, free of native code so that it is tested without a mount: "/sys" is the model's sysfs and
+/// "/proc/iomem" its iomem. Reads are snapshots per open file, as kernfs's seq_file takes them; one write() is
+/// one store().
+/// </summary>
+public sealed class ModelFileSystem(KernelModel kernel)
+{
+    private const string Iomem = "/proc/iomem";
+    private readonly ConcurrentDictionary<ulong, OpenFile> open = new();
+    private long nextHandle;
+
+    public KernelModel Kernel { get; } = kernel;
+
+    public Errno GetAttr(string path, out FileEntry entry)
+    {
+        entry = default;
+        if (path is "/" or "/proc")
+        {
+            entry = new FileEntry(EntryKind.Directory, 0x1ed, 0);
+            return Errno.None;
+        }
+
+        if (path == Iomem)
+        {
+            entry = new FileEntry(EntryKind.File, 0x124, 0);
+            return Errno.None;
+        }
+
+        if (SysPath(path) is not { } sys)
+        {
+            return Errno.ENOENT;
+        }
+
+        var rc = Kernel.Sysfs.Lookup(sys, out var node, followLast: false);
+        if (rc != Errno.None)
+        {
+            return rc;
+        }
+
+        entry = node switch
+        {
+            KernfsDir => new FileEntry(EntryKind.Directory, 0x1ed, 0),
+            KernfsLink link => new FileEntry(EntryKind.Link, 0x1ff, Encoding.UTF8.GetByteCount(link.Target)),
+            KernfsAttribute attr => new FileEntry(EntryKind.File, attr.Mode, SysfsTree.PageSize),
+            _ => default,
+        };
+        return Errno.None;
+    }
+
+    public Errno ReadLink(string path, out string target)
+    {
+        target = "";
+        if (SysPath(path) is not { } sys)
+        {
+            return Errno.EINVAL;
+        }
+
+        var rc = Kernel.Sysfs.Lookup(sys, out var node, followLast: false);
+        if (rc != Errno.None)
+        {
+            return rc;
+        }
+
+        if (node is not KernfsLink link)
+        {
+            return Errno.EINVAL;
+        }
+
+        target = link.Target;
+        return Errno.None;
+    }
+
+    public Errno ReadDir(string path, out IReadOnlyList<string> names)
+    {
+        switch (path)
+        {
+            case "/":
+                names = ["sys", "proc"];
+                return Errno.None;
+            case "/proc":
+                names = ["iomem"];
+                return Errno.None;
+        }
+
+        names = [];
+        return SysPath(path) is { } sys ? Kernel.Sysfs.List(sys, out names) : Errno.ENOENT;
+    }
+
+    /// <summary>open(2) with O_ACCMODE of <paramref name="flags"/>; kernfs's permission rules.</summary>
+    public Errno Open(string path, int flags, out ulong handle)
+    {
+        handle = 0;
+        bool read = (flags & 3) != 1, write = (flags & 3) != 0;
+        KernfsAttribute? attr = null;
+        if (path == Iomem)
+        {
+            if (write)
+            {
+                return Errno.EACCES;
+            }
+        }
+        else
+        {
+            if (SysPath(path) is not { } sys)
+            {
+                return Errno.ENOENT;
+            }
+
+            var rc = Kernel.Sysfs.Open(sys, read, write);
+            if (rc != Errno.None)
+            {
+                return rc;
+            }
+
+            Kernel.Sysfs.Lookup(sys, out var node);
+            attr = node as KernfsAttribute;
+        }
+
+        handle = (ulong)Interlocked.Increment(ref nextHandle);
+        open[handle] = new OpenFile(attr, path == Iomem ? null : SysPath(path));
+        return Errno.None;
+    }
+
+    /// <summary>read(2): bytes copied, or -errno. The text is taken at offset 0 and kept for this open file.</summary>
+    public int Read(ulong handle, Span<byte> buffer, long offset)
+    {
+        if (!open.TryGetValue(handle, out var file))
+        {
+            return -(int)Errno.EBADF;
+        }
+
+        if (offset == 0 || file.Text is null)
+        {
+            file.Text = Encoding.Latin1.GetBytes(file.Attr is { } attr ? SysfsTree.Show(attr) : Kernel.Iomem.Format());
+        }
+
+        if (offset >= file.Text.Length)
+        {
+            return 0;
+        }
+
+        int n = (int)Math.Min(buffer.Length, file.Text.Length - offset);
+        file.Text.AsSpan((int)offset, n).CopyTo(buffer);
+        return n;
+    }
+
+    /// <summary>write(2): one store() of at most 4096 bytes; bytes consumed, or -errno.</summary>
+    public int Write(ulong handle, ReadOnlySpan<byte> data)
+    {
+        if (!open.TryGetValue(handle, out var file) || file.Attr is null || file.SysPath is null)
+        {
+            return -(int)Errno.EBADF;
+        }
+
+        return Kernel.Sysfs.WriteOpened(file.SysPath, file.Attr, data);
+    }
+
+    public void Release(ulong handle) => open.TryRemove(handle, out _);
+
+    /// <summary>The files currently open (for tests: every open is released).</summary>
+    public int OpenFiles => open.Count;
+
+    private static string? SysPath(string path) =>
+        path == "/sys" || path.StartsWith("/sys/", StringComparison.Ordinal) ? path : null;
+
+    private sealed class OpenFile(KernfsAttribute? attr, string? sysPath)
+    {
+        public KernfsAttribute? Attr { get; } = attr;
+
+        public string? SysPath { get; } = sysPath;
+
+        public byte[]? Text { get; set; }
+    }
+}
