@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Daxplug.Fuse;
 
 namespace Daxplug.Cli;
@@ -22,6 +23,9 @@ internal static class SimLiveCommands
             }
 
             var kernel = SimModel.Open(r.GetValue(machine)!, r.GetValue(abi)!, r.GetValue(state));
+            // The runtime, not libfuse, gets SIGINT/SIGTERM: turn them into an unmount, which ends the loop.
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Unmount(c, dir));
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Unmount(c, dir));
             int rc = FuseServer.Run(new ModelFileSystem(kernel), dir, () =>
             {
                 Console.Out.WriteLine($"mounted {dir}");
@@ -42,11 +46,13 @@ internal static class SimLiveCommands
 
         var inner = new Command("exec-inner", "(internal) the part of 'sim exec' that runs inside the namespace") { Hidden = true };
         var innerCommand = new Argument<string[]>("command") { Arity = ArgumentArity.OneOrMore };
+        var innerRoot = new Option<string>("--root") { Required = true };
         inner.Arguments.Add(innerCommand);
+        inner.Options.Add(innerRoot);
         inner.SetAction(r =>
         {
             var kernel = SimModel.Open(r.GetValue(machine)!, r.GetValue(abi)!, r.GetValue(state));
-            int code = SimNamespace.Run(kernel, r.GetValue(innerCommand)!, Console.Error);
+            int code = SimNamespace.Run(kernel, r.GetValue(innerRoot)!, r.GetValue(innerCommand)!, Console.Error);
             SimModel.Save(kernel, r.GetValue(state));
             Console.Out.Flush();
             Environment.Exit(code);
@@ -88,16 +94,34 @@ internal static class SimLiveCommands
             psi.ArgumentList.Add(Path.GetFullPath(s));
         }
 
+        // The namespace's private tmpfs is mounted on a directory the outer process makes and removes, so that
+        // not even an empty directory is left when the inner process is killed.
+        var root = Directory.CreateTempSubdirectory("daxplug-ns-").FullName;
         psi.ArgumentList.Add("exec-inner");
+        psi.ArgumentList.Add("--root");
+        psi.ArgumentList.Add(root);
         psi.ArgumentList.Add("--");
         foreach (var a in command)
         {
             psi.ArgumentList.Add(a);
         }
 
-        using var process = Process.Start(psi)!;
-        process.WaitForExit();
-        return process.ExitCode;
+        try
+        {
+            using var process = Process.Start(psi)!;
+            process.WaitForExit();
+            return process.ExitCode;
+        }
+        finally
+        {
+            Directory.Delete(root);
+        }
+    }
+
+    private static void Unmount(PosixSignalContext context, string dir)
+    {
+        context.Cancel = true;
+        FuseServer.Unmount(dir);
     }
 
     /// <summary>How to start this program again: the apphost/AOT binary, or dotnet with the dll.</summary>

@@ -64,6 +64,9 @@ public static unsafe class FuseServer
         }
     }
 
+    /// <summary>Ends a running server by unmounting its mount point (what fusermount3 -u does as root).</summary>
+    public static bool Unmount(string mountPoint) => Interop.Libc.Umount2(mountPoint, 0) == 0;
+
     private static string PathOf(byte* path) => Marshal.PtrToStringUTF8((nint)path) ?? "/";
 
     private static int Fail(Errno errno) => -(int)errno;

@@ -12,11 +12,12 @@ namespace Daxplug.Fuse;
 /// </summary>
 public static class SimNamespace
 {
-    /// <summary>Sets up the namespace and runs <paramref name="command"/>; returns its exit code.</summary>
-    public static int Run(KernelModel kernel, IReadOnlyList<string> command, TextWriter log)
+    /// <summary>
+    /// Sets up the namespace on a private tmpfs at <paramref name="root"/> (an existing empty directory) and runs
+    /// <paramref name="command"/>; returns its exit code.
+    /// </summary>
+    public static int Run(KernelModel kernel, string root, IReadOnlyList<string> command, TextWriter log)
     {
-        var root = Path.Combine(Path.GetTempPath(), $"daxplug-ns-{Environment.ProcessId}");
-        Directory.CreateDirectory(root);
         Check(Interop.Libc.Mount("daxplug", root, "tmpfs", 0, "mode=0700"), $"mount tmpfs on {root}");
         var fuse = Directory.CreateDirectory(Path.Combine(root, "fuse")).FullName;
         using var ready = new ManualResetEventSlim();

@@ -5,6 +5,9 @@ namespace Daxplug.Kernel.Tests;
 /// <summary>Runs the real daxplug CLI (the daxplug.dll built next to the tests) and captures its output.</summary>
 internal static class CliRunner
 {
+    /// <summary>libfuse 3.14 prints this harmless line when its loop starts; it is not the command's output.</summary>
+    private const string FuseNoise = "Ignoring invalid max threads value";
+
     public static (int Exit, string Out, string Err) Run(params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
@@ -28,6 +31,7 @@ internal static class CliRunner
             throw new TimeoutException($"daxplug {string.Join(' ', args)} did not finish");
         }
 
-        return (p.ExitCode, stdout.Result, stderr.Result);
+        var err = string.Concat(stderr.Result.Split('\n').Where(l => !l.StartsWith(FuseNoise, StringComparison.Ordinal)).Select(l => l + "\n"))[..^1];
+        return (p.ExitCode, stdout.Result, err);
     }
 }

@@ -18,7 +18,15 @@ internal static class MemoryDebugfs
         actions.Dir("MEM_GOING_ONLINE").Add(ErrnoFile("error", () => inject.GoingOnline, inject.SetGoingOnline));
         actions.Dir("MEM_GOING_OFFLINE").Add(ErrnoFile("error", () => inject.GoingOffline, inject.SetGoingOffline));
 
-        var daxplug = debug.Dir("daxplug").Dir("memory");
+        var root = debug.Dir("daxplug");
+        // The model's kernel log and a consistency check, for tools and tests outside the process.
+        root.Add(new KernfsAttribute("dmesg", 0x100, kernel.Log.Format, null));
+        root.Add(new KernfsAttribute("invariants", 0x100, () =>
+        {
+            var problems = Invariants.Check(kernel);
+            return problems.Count == 0 ? "ok\n" : string.Concat(problems.Select(p => p + "\n"));
+        }, null));
+        var daxplug = root.Dir("memory");
         daxplug.AddSource(KernfsSource.ById("memory", () => kernel.Blocks.Ids(),
             id => kernel.Blocks.Find(id) is { } b ? BlockFaultDir(b) : null));
     }
