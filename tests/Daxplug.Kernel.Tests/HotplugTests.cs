@@ -187,6 +187,19 @@ public class HotplugTests
     }
 
     [Fact]
+    public void Remove_InjectedFailure_KeepsEverything_AndOfflineAndRemoveRollsBack()
+    {
+        var k = Small();
+        Assert.Equal(Errno.None, k.AddMemory(1, At8G, GiB, OnlineType.OnlineMovable));
+        Assert.Equal(Errno.None, k.Echo("/sys/kernel/debug/daxplug/memory/memory70/remove_error", "-16"));
+        Assert.Equal("-16\n", k.Cat("/sys/kernel/debug/daxplug/memory/memory70/remove_error"));
+        Assert.Equal(Errno.EBUSY, k.Hotplug.OfflineAndRemoveMemory(At8G, GiB));
+        Assert.All(Enumerable.Range(64, 8), b => Assert.Equal("online", k.State(b)));
+        Assert.Contains(k.Log.Records, r => r.Text == "offline_and_remove_memory: Failed to remove memory: -16");
+        k.AssertConsistent();
+    }
+
+    [Fact]
     public void OfflineAndRemove_Unaligned_IsEinval()
     {
         var k = Small();

@@ -81,6 +81,9 @@ public sealed class BlockFaults
     /// <summary>This block's MEM_GOING_ONLINE notifier veto (0 = none).</summary>
     public int GoingOnlineError { get; set; }
 
+    /// <summary>An errno that makes removing this block's range fail (a failing remove), 0 = none.</summary>
+    public int RemoveError { get; set; }
+
     /// <summary>Extra scheduling points taken by an offline of this block (a slow migration).</summary>
     public int SlowOfflineSteps { get; set; }
 }

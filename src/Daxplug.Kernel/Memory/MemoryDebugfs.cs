@@ -53,6 +53,7 @@ internal static class MemoryDebugfs
             .Add(BoolFile("hwpoison", () => f.HwPoison, v => f.HwPoison = v))
             .Add(ErrnoFile("going_offline_error", () => f.GoingOfflineError, v => f.GoingOfflineError = NotifierErrorInject.Clamp(v)))
             .Add(ErrnoFile("going_online_error", () => f.GoingOnlineError, v => f.GoingOnlineError = NotifierErrorInject.Clamp(v)))
+            .Add(ErrnoFile("remove_error", () => f.RemoveError, v => f.RemoveError = NotifierErrorInject.Clamp(v)))
             .Add(new KernfsAttribute("slow_offline_steps", Mode0600, () => KernelFormat.Dec(f.SlowOfflineSteps) + "\n", buf =>
             {
                 var rc = SysfsText.KstrToLong(buf, 0, 0, 1_000_000, out var value);

@@ -37,6 +37,13 @@ public sealed partial class MemoryHotplug
             }
         }
 
+        // daxplug's fault: a remove that fails although every block is offline.
+        if (blocks.FirstOrDefault(b => b.Faults.RemoveError != 0) is { } failing)
+        {
+            kernel.Log.Warn($"daxplug: injected remove failure ({failing.Faults.RemoveError}) for memory{failing.Id}");
+            return (Errno)(-NotifierErrorInject.Clamp(failing.Faults.RemoveError));
+        }
+
         using var _ = kernel.MemHotplugLock.Hold();
         foreach (var mem in blocks)
         {
