@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Live-sysfs throughput, as whole processes (run as root): reads and writes of model attributes through the FUSE
+# mount inside "daxplug sim exec", compared with reads of this machine's real /sys, and the wall time of
+# "daxctl online-memory" on the 1 TiB device of the built-in "tib" machine.
+#   bash bench/live-sysfs.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dotnet publish src/Daxplug.Cli -c Release -o artifacts/bin >/dev/null
+D=artifacts/bin/daxplug
+
+now() { date +%s%N; }
+rate() { echo "$1 $(( $2 * 1000000000 / ($4 - $3) ))/s"; }
+
+t0=$(now); for i in $(seq 1000); do cat /sys/devices/system/memory/memory40/valid_zones >/dev/null; done; t1=$(now)
+rate "host /sys: cat valid_zones" 1000 "$t0" "$t1"
+t0=$(now); for i in $(seq 20000); do read -r x < /sys/devices/system/memory/memory40/valid_zones; done; t1=$(now)
+rate "host /sys: bash read valid_zones" 20000 "$t0" "$t1"
+
+"$D" sim exec --abi mainline -- bash -c '
+  now() { date +%s%N; }
+  rate() { echo "$1 $(( $2 * 1000000000 / ($4 - $3) ))/s"; }
+  f=/sys/devices/system/memory/memory40/valid_zones
+  s=/sys/devices/system/memory/memory600/state
+  t0=$(now); for i in $(seq 1000); do cat $f >/dev/null; done; t1=$(now)
+  rate "model over FUSE: cat valid_zones" 1000 $t0 $t1
+  t0=$(now); for i in $(seq 20000); do read -r x < $f; done; t1=$(now)
+  rate "model over FUSE: bash read valid_zones" 20000 $t0 $t1
+  t0=$(now); for i in $(seq 5000); do echo online_movable > $s; echo offline > $s; done; t1=$(now)
+  rate "model over FUSE: state writes (online_movable/offline)" 10000 $t0 $t1
+' 2>&1 | grep -v "max threads"
+
+"$D" sim exec --machine tib --abi mainline -- bash -c '
+  t0=$(date +%s%N); daxctl online-memory dax0.0 2>&1; t1=$(date +%s%N)
+  echo "daxctl online-memory, 1 TiB (8192 blocks) over FUSE: $(( (t1 - t0) / 1000000 )) ms"
+  echo "online blocks: $(grep -l "^online" /sys/devices/system/memory/memory*/state | wc -l)"
+' 2>&1 | grep -v "max threads"
