@@ -5,6 +5,10 @@ try
 {
     var root = new RootCommand("daxplug: atomic hot-plugging of device memory (CXL, HMEM, pmem via device-DAX), and a simulated kernel to try it on.");
     root.Subcommands.Add(SimCommands.Build());
+    foreach (var command in ControlCommands.Build(root))
+    {
+        root.Subcommands.Add(command);
+    }
     var parse = root.Parse(args);
     if (parse.Errors.Count > 0)
     {

@@ -1,0 +1,228 @@
+using System.CommandLine;
+using Daxplug.Control.Discovery;
+using Daxplug.Control.Listing;
+using Daxplug.Control.Sysfs;
+using Daxplug.Control.Transitions;
+using Daxplug.Kernel;
+using Daxplug.Kernel.Machines;
+
+namespace Daxplug.Cli;
+
+/// <summary>The controller verbs: list, blocks, set, recover — on /sys, a mount, or the in-process model.</summary>
+internal static class ControlCommands
+{
+    private sealed record Target(ISysfs Sysfs, KernelModel? Model, string? StateFile, StateDir StateDir);
+
+    public static IEnumerable<Command> Build(RootCommand root)
+    {
+        var sysfsOpt = new Option<string>("--sysfs") { Description = "The sysfs to act on (default /sys; a FUSE mount of the model works too)", DefaultValueFactory = _ => "/sys", Recursive = true };
+        var simOpt = new Option<string?>("--sim") { Description = "Act on the in-process simulated kernel instead (a built-in machine or a machine file; default 'default'); its state is kept in --state-dir", Arity = ArgumentArity.ZeroOrOne, Recursive = true };
+        var abiOpt = new Option<string>("--sim-abi") { Description = $"ABI profile of a new --sim kernel: {string.Join(", ", AbiProfiles.All)}", DefaultValueFactory = _ => "hotplug", Recursive = true };
+        var stateDirOpt = new Option<string>("--state-dir") { Description = "Lock, journal and --sim state live here", DefaultValueFactory = _ => "/var/lib/daxplug", Recursive = true };
+        foreach (var o in new Option[] { sysfsOpt, simOpt, abiOpt, stateDirOpt })
+        {
+            root.Options.Add(o);
+        }
+
+        Target Open(ParseResult r)
+        {
+            var stateDir = new StateDir(Path.GetFullPath(r.GetValue(stateDirOpt)!));
+            if (r.GetResult(simOpt) is not null)
+            {
+                var machine = r.GetValue(simOpt) ?? "default";
+                var file = Path.Combine(stateDir.Path, $"sim-{Path.GetFileNameWithoutExtension(machine)}.json");
+                Directory.CreateDirectory(stateDir.Path);
+                var kernel = SimModel.Open(machine, r.GetValue(abiOpt)!, file);
+                return new Target(ModelSysfs.Create(kernel, $"model:{kernel.Machine.Name}"), kernel, file, stateDir);
+            }
+
+            var sys = r.GetValue(sysfsOpt)!;
+            if (!Directory.Exists(Path.Combine(sys, "devices/system/memory")))
+            {
+                throw new CliException($"--sysfs {sys}: not a sysfs with memory hotplug (no devices/system/memory)", CliException.Usage);
+            }
+
+            return new Target(new HostSysfs(sys), null, null, stateDir);
+        }
+
+        void Save(Target t)
+        {
+            if (t.Model is not null)
+            {
+                SimModel.Save(t.Model, t.StateFile);
+            }
+        }
+
+        var dev = new Argument<string?>("device") { Description = "A dax device (dax0.0); all when omitted", Arity = ArgumentArity.ZeroOrOne };
+        var devices = new Option<bool>("-D", "--devices") { Description = "List devices (the default)" };
+        var regions = new Option<bool>("-R", "--regions") { Description = "List regions (with -D: devices nested in them)" };
+        var mappings = new Option<bool>("-M", "--mappings") { Description = "Include each device's mappings" };
+        var human = new Option<bool>("-u", "--human") { Description = "Human sizes and hex addresses (JSON)" };
+        var json = new Option<bool>("--json", "-j") { Description = "JSON in daxctl list's format (the default when not on a terminal)" };
+        var list = new Command("list", "List dax regions and devices: modes, sizes, nodes, blocks online, zones, the kernel's attribute.\n\n" +
+                                       "Examples:\n  daxplug list\n  daxplug list --json -R -D -M\n  daxplug --sim list dax1.0 -u");
+        foreach (var o in new Option[] { devices, regions, mappings, human, json })
+        {
+            list.Options.Add(o);
+        }
+
+        list.Arguments.Add(dev);
+        list.SetAction(r =>
+        {
+            var t = Open(r);
+            var inv = Discover.Run(t.Sysfs);
+            var name = r.GetValue(dev);
+            if (name is not null && inv.Device(name) is null)
+            {
+                throw new CliException($"no dax device '{name}'", CliException.Usage);
+            }
+
+            bool asJson = r.GetValue(json) || r.GetValue(human) || r.GetValue(regions) || r.GetValue(mappings) || Console.IsOutputRedirected;
+            var opt = new ListOptions(r.GetValue(devices) || !r.GetValue(regions), r.GetValue(regions), r.GetValue(mappings), r.GetValue(human));
+            Console.Out.Write(asJson ? DaxctlJson.Render(inv, opt, name) : Tables.Devices(inv with { Devices = inv.Devices.Where(d => name is null || d.Name == name).ToList() }));
+            return 0;
+        });
+
+        var blocksDev = new Argument<string?>("device") { Description = "Only this device's blocks", Arity = ArgumentArity.ZeroOrOne };
+        var blocksJson = new Option<bool>("-J", "--json") { Description = "JSON: one object per block" };
+        var blocks = new Command("blocks", "Memory blocks as lsmem shows them (RANGE SIZE STATE BLOCK NODE ZONES), for all memory or one device");
+        blocks.Arguments.Add(blocksDev);
+        blocks.Options.Add(blocksJson);
+        blocks.SetAction(r =>
+        {
+            var t = Open(r);
+            var inv = Discover.Run(t.Sysfs);
+            IReadOnlyList<BlockInfo> list;
+            if (r.GetValue(blocksDev) is { } name)
+            {
+                list = (inv.Device(name) ?? throw new CliException($"no dax device '{name}'", CliException.Usage)).Blocks;
+            }
+            else
+            {
+                t.Sysfs.List(Discover.Memory, out var names);
+                list = names.Select(n => Daxplug.Kernel.Sysfs.KernfsSource.ParseId(n, "memory")).OfType<long>().Order()
+                    .SelectMany(id => Discover.Blocks(t.Sysfs, inv.BlockSize, (ulong)id * inv.BlockSize, ((ulong)id + 1) * inv.BlockSize - 1)).ToList();
+            }
+
+            Console.Out.Write(r.GetValue(blocksJson) ? BlocksJson(list) : Tables.Blocks(list));
+            return 0;
+        });
+
+        var setDev = new Argument<string>("device") { Description = "The dax device (dax0.0)" };
+        var state = new Argument<string>("state") { Description = "unplugged | online | online_kernel | online_movable" };
+        var dryRun = new Option<bool>("--dry-run", "-n") { Description = "Say what would be done; change nothing" };
+        var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask before writing this machine's real /sys" };
+        var set = new Command("set", "Move a whole device to a state, atomically: with the kernel's attribute when it has one, else as a " +
+                                     "locked, journalled per-block transaction that rolls back on any failure or interference.\n" +
+                                     "Exit codes: 0 done, 1 failed and rolled back, 2 usage, 3 failed and not fully rolled back.\n\n" +
+                                     "Examples:\n  daxplug --sim set dax1.0 online_movable\n  daxplug set dax0.0 unplugged --dry-run");
+        set.Arguments.Add(setDev);
+        set.Arguments.Add(state);
+        set.Options.Add(dryRun);
+        set.Options.Add(yes);
+        set.SetAction(r =>
+        {
+            var t = Open(r);
+            var controller = new Controller(t.Sysfs, t.StateDir, Progress.Create());
+            if (r.GetValue(dryRun))
+            {
+                return Report(controller.Plan(r.GetValue(setDev)!, r.GetValue(state)!));
+            }
+
+            Confirm(t.Sysfs, r.GetValue(yes), $"set {r.GetValue(setDev)} {r.GetValue(state)}");
+            var outcome = controller.Set(r.GetValue(setDev)!, r.GetValue(state)!);
+            Save(t);
+            return Report(outcome);
+        });
+
+        var recover = new Command("recover", "Roll back a transaction that a crash or kill left half done (from the journal in --state-dir)");
+        recover.Options.Add(yes);
+        recover.SetAction(r =>
+        {
+            var t = Open(r);
+            Confirm(t.Sysfs, r.GetValue(yes), "recover");
+            var outcome = new Controller(t.Sysfs, t.StateDir, Progress.Create()).Recover();
+            Save(t);
+            return Report(outcome);
+        });
+        return [list, blocks, set, recover];
+    }
+
+    private static int Report(Outcome outcome)
+    {
+        (outcome.Code == OutcomeCode.Done ? Console.Out : Console.Error).WriteLine((outcome.Code == OutcomeCode.Done ? "" : "daxplug: ") + outcome.Message);
+        return (int)outcome.Code;
+    }
+
+    // Writing the machine's real /sys is never implicit.
+    private static void Confirm(ISysfs sysfs, bool yes, string what)
+    {
+        if (!sysfs.IsHost || yes)
+        {
+            return;
+        }
+
+        if (Console.IsInputRedirected)
+        {
+            throw new CliException($"{what} would write this machine's /sys; add --yes to confirm", CliException.Usage);
+        }
+
+        Console.Error.Write($"daxplug: {what} writes this machine's /sys. Continue? [y/N] ");
+        if (Console.ReadLine()?.Trim().ToLowerInvariant() is not ("y" or "yes"))
+        {
+            throw new CliException("not confirmed; nothing changed", CliException.Usage);
+        }
+    }
+
+    private static string BlocksJson(IReadOnlyList<BlockInfo> blocks)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new System.Text.Json.Utf8JsonWriter(ms, new System.Text.Json.JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("memory");
+            foreach (var b in blocks)
+            {
+                w.WriteStartObject();
+                w.WriteString("range", $"0x{b.Start:x16}-0x{b.Start + b.Size - 1:x16}");
+                w.WriteNumber("block", b.Id);
+                w.WriteString("state", b.State);
+                w.WriteNumber("node", b.Node);
+                w.WriteString("zones", b.Zones);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(ms.ToArray()) + "\n";
+    }
+}
+
+/// <summary>A progress bar on stderr for long transactions, only on a terminal.</summary>
+internal static class Progress
+{
+    public static Action<int, int>? Create()
+    {
+        if (Console.IsErrorRedirected)
+        {
+            return null;
+        }
+
+        return (done, total) =>
+        {
+            if (total < 16 || (done % Math.Max(1, total / 50) != 0 && done != total))
+            {
+                return;
+            }
+
+            int width = 40, filled = done * width / total;
+            Console.Error.Write($"\r[{new string('#', filled)}{new string('.', width - filled)}] {done}/{total}");
+            if (done == total)
+            {
+                Console.Error.Write("\r" + new string(' ', width + 24) + "\r");
+            }
+        };
+    }
+}

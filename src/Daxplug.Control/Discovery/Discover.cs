@@ -1,0 +1,132 @@
+using System.Globalization;
+using Daxplug.Control.Sysfs;
+
+namespace Daxplug.Control.Discovery;
+
+/// <summary>
+/// Reads regions, devices, mappings, drivers, the attribute and the memory blocks of each device from sysfs.
+/// A device's blocks come from every mappingN range (not daxctl's resource + size, which is wrong for
+/// discontiguous devices).
+/// </summary>
+public static class Discover
+{
+    public const string Memory = "/sys/devices/system/memory";
+    public const string DaxDevices = "/sys/bus/dax/devices";
+
+    public static Inventory Run(ISysfs sysfs)
+    {
+        ulong bs = sysfs.ReadNumber($"{Memory}/block_size_bytes", hexWithoutPrefix: true) ?? throw new IOException($"{sysfs.Describe}: no {Memory}/block_size_bytes");
+        var regions = new Dictionary<string, RegionInfo>();
+        var devices = new List<DeviceInfo>();
+        sysfs.List(DaxDevices, out var names);
+        foreach (var name in names.Where(n => n.StartsWith("dax", StringComparison.Ordinal)).OrderBy(DeviceOrder))
+        {
+            var link = sysfs.ReadLink($"{DaxDevices}/{name}");
+            var devPath = link is null ? $"{DaxDevices}/{name}" : Normalize(DaxDevices, link);
+            var regionDir = devPath[..devPath.LastIndexOf('/')];
+            if (!regions.TryGetValue(regionDir, out var region))
+            {
+                region = new RegionInfo(
+                    (int)(sysfs.ReadNumber($"{regionDir}/dax_region/id") ?? 0),
+                    regionDir,
+                    sysfs.ReadNumber($"{regionDir}/dax_region/size") ?? 0,
+                    sysfs.ReadNumber($"{regionDir}/dax_region/available_size"),
+                    (uint)(sysfs.ReadNumber($"{regionDir}/dax_region/align") ?? 0));
+                regions[regionDir] = region;
+            }
+
+            devices.Add(ReadDevice(sysfs, name, devPath, region, bs));
+        }
+
+        return new Inventory(
+            bs,
+            sysfs.ReadValue($"{Memory}/auto_online_blocks") ?? "offline",
+            sysfs.ReadValue("/sys/module/memory_hotplug/parameters/online_policy") ?? "contig-zones",
+            regions.Values.OrderBy(r => r.Id).ToList(),
+            devices);
+    }
+
+    /// <summary>Re-reads one device (after a change).</summary>
+    public static DeviceInfo? Device(ISysfs sysfs, string name) => Run(sysfs).Device(name);
+
+    /// <summary>The blocks of [start, end] that exist, with their state, zones and node.</summary>
+    public static List<BlockInfo> Blocks(ISysfs sysfs, ulong blockSize, ulong start, ulong end)
+    {
+        var blocks = new List<BlockInfo>();
+        for (ulong id = (start + blockSize - 1) / blockSize; (id + 1) * blockSize - 1 <= end; id++)
+        {
+            var dir = $"{Memory}/memory{id}";
+            if (sysfs.Read($"{dir}/state", out var state) != 0)
+            {
+                continue;
+            }
+
+            int node = -1;
+            if (sysfs.List(dir, out var entries) == 0 && entries.FirstOrDefault(e => e.StartsWith("node", StringComparison.Ordinal)) is { } n)
+            {
+                node = int.Parse(n[4..], CultureInfo.InvariantCulture);
+            }
+
+            blocks.Add(new BlockInfo((long)id, id * blockSize, blockSize, state.TrimEnd('\n'), sysfs.ReadValue($"{dir}/valid_zones") ?? "", node));
+        }
+
+        return blocks;
+    }
+
+    private static DeviceInfo ReadDevice(ISysfs sysfs, string name, string path, RegionInfo region, ulong bs)
+    {
+        var mappings = new List<MappingInfo>();
+        sysfs.List(path, out var entries);
+        foreach (var m in entries.Where(e => e.StartsWith("mapping", StringComparison.Ordinal) && e.Length > 7 && char.IsAsciiDigit(e[7])))
+        {
+            mappings.Add(new MappingInfo(
+                int.Parse(m[7..], CultureInfo.InvariantCulture),
+                sysfs.ReadNumber($"{path}/{m}/start") ?? 0,
+                sysfs.ReadNumber($"{path}/{m}/end") ?? 0,
+                sysfs.ReadNumber($"{path}/{m}/page_offset") ?? 0));
+        }
+
+        mappings.Sort((a, b) => a.PageOffset.CompareTo(b.PageOffset));
+        AttributeInfo? attribute = null;
+        if (entries.Contains("hotplug") && sysfs.ReadValue($"{path}/hotplug") is { } h)
+        {
+            attribute = new AttributeInfo(AttributeKind.Hotplug, h);
+        }
+        else if (entries.Contains("state") && sysfs.ReadValue($"{path}/state") is { } s)
+        {
+            attribute = new AttributeInfo(AttributeKind.State, s);
+        }
+
+        var driver = sysfs.LinkName($"{path}/driver");
+        // Blocks inside the device's ranges, whoever added them (a leaked kmem range keeps its blocks unbound).
+        var blocks = mappings.SelectMany(m => Blocks(sysfs, bs, m.Start, m.End)).ToList();
+        int target = sysfs.ReadValue($"{path}/target_node") is { } t && int.TryParse(t, CultureInfo.InvariantCulture, out var node) ? node : -1;
+        return new DeviceInfo(name, region, path, sysfs.ReadNumber($"{path}/size") ?? 0, (uint)(sysfs.ReadNumber($"{path}/align") ?? 0),
+            target, driver, mappings, attribute, blocks);
+    }
+
+    private static (int, int) DeviceOrder(string name)
+    {
+        var parts = name[3..].Split('.');
+        return parts.Length == 2 && int.TryParse(parts[0], CultureInfo.InvariantCulture, out var r) && int.TryParse(parts[1], CultureInfo.InvariantCulture, out var d) ? (r, d) : (int.MaxValue, 0);
+    }
+
+    /// <summary>A relative link target resolved against its directory ("/sys/bus/dax/devices" + "../../../x").</summary>
+    public static string Normalize(string dir, string target)
+    {
+        var parts = new List<string>(dir.Split('/', StringSplitOptions.RemoveEmptyEntries));
+        foreach (var p in target.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (p == "..")
+            {
+                parts.RemoveAt(parts.Count - 1);
+            }
+            else if (p != ".")
+            {
+                parts.Add(p);
+            }
+        }
+
+        return "/" + string.Join('/', parts);
+    }
+}

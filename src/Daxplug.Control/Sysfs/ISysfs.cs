@@ -1,0 +1,80 @@
+namespace Daxplug.Control.Sysfs;
+
+/// <summary>
+/// What the controller sees of a kernel: sysfs text and errno, nothing else. Paths are absolute sysfs paths
+/// ("/sys/devices/system/memory/block_size_bytes"); an implementation maps them onto its root. The same controller
+/// code runs on a real /sys, on a FUSE mount of the model and on the in-process model.
+/// </summary>
+public interface ISysfs
+{
+    /// <summary>A description of the root for messages ("/sys", "/tmp/m/sys", "model:default").</summary>
+    string Describe { get; }
+
+    /// <summary>True for the machine's real /sys (writes need confirmation).</summary>
+    bool IsHost { get; }
+
+    /// <summary>Reads a whole attribute; 0 (errno none) and its text, or the errno.</summary>
+    int Read(string path, out string text);
+
+    /// <summary>One write() of <paramref name="value"/> (no newline added); 0 or the errno.</summary>
+    int Write(string path, string value);
+
+    /// <summary>The names in a directory; 0 or the errno.</summary>
+    int List(string path, out IReadOnlyList<string> names);
+
+    /// <summary>The target of a symlink, or null if the path is not one.</summary>
+    string? ReadLink(string path);
+
+    /// <summary>Whether the path exists (following links).</summary>
+    bool Exists(string path);
+}
+
+/// <summary>Helpers over an <see cref="ISysfs"/>.</summary>
+public static class SysfsExtensions
+{
+    /// <summary>The attribute's text without its trailing newline, or null on any error.</summary>
+    public static string? ReadValue(this ISysfs sysfs, string path) =>
+        sysfs.Read(path, out var text) == 0 ? text.TrimEnd('\n') : null;
+
+    /// <summary>A decimal or 0x-hex attribute, or null.</summary>
+    public static ulong? ReadNumber(this ISysfs sysfs, string path, bool hexWithoutPrefix = false)
+    {
+        var v = sysfs.ReadValue(path);
+        if (v is null)
+        {
+            return null;
+        }
+
+        var style = System.Globalization.NumberStyles.None;
+        if (hexWithoutPrefix || v.StartsWith("0x", StringComparison.Ordinal))
+        {
+            v = v.StartsWith("0x", StringComparison.Ordinal) ? v[2..] : v;
+            style = System.Globalization.NumberStyles.AllowHexSpecifier;
+        }
+
+        return ulong.TryParse(v, style, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
+    }
+
+    /// <summary>The last path component of a link's target (a driver's name, a node).</summary>
+    public static string? LinkName(this ISysfs sysfs, string path) => sysfs.ReadLink(path) is { } t ? t.TrimEnd('/').Split('/')[^1] : null;
+
+    /// <summary>strerror-like text for an errno.</summary>
+    public static string Describe(int errno) => errno switch
+    {
+        0 => "Success",
+        1 => "Operation not permitted",
+        2 => "No such file or directory",
+        4 => "Interrupted system call",
+        5 => "Input/output error",
+        6 => "No such device or address",
+        12 => "Cannot allocate memory",
+        13 => "Permission denied",
+        16 => "Device or resource busy",
+        17 => "File exists",
+        19 => "No such device",
+        22 => "Invalid argument",
+        28 => "No space left on device",
+        95 => "Operation not supported",
+        _ => $"errno {errno}",
+    };
+}

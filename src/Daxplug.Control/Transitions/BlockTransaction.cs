@@ -1,0 +1,155 @@
+using Daxplug.Control.Discovery;
+using Daxplug.Control.Sysfs;
+
+namespace Daxplug.Control.Transitions;
+
+/// <summary>
+/// Per-block changes with verification and undo: each change is checked by re-reading state and valid_zones;
+/// on any failure or interference every block changed is put back to its previous state and zone.
+/// </summary>
+public sealed class BlockTransaction(ISysfs sysfs, Action<int, int>? progress = null)
+{
+    private readonly List<BlockSnapshot> changed = [];
+
+    public List<string> Steps { get; } = [];
+
+    /// <summary>The blocks changed so far, in order.</summary>
+    public IReadOnlyList<BlockSnapshot> Changed => changed;
+
+    /// <summary>Brings every block to <paramref name="target"/> ("offline", "online", "online_kernel", "online_movable").</summary>
+    /// <returns>null on success, else why it failed (nothing undone yet).</returns>
+    public string? Apply(IReadOnlyList<BlockInfo> blocks, string target)
+    {
+        int done = 0;
+        foreach (var b in blocks.OrderBy(b => b.Id))
+        {
+            progress?.Invoke(++done, blocks.Count);
+            var now = Read(b.Id);
+            if (now is null)
+            {
+                return $"memory{b.Id} disappeared (another controller removed it)";
+            }
+
+            if (now.Online != b.Online || (b.Online && now.Zone != b.Zone))
+            {
+                return $"memory{b.Id} changed under us: was {Describe(b.Online, b.Zone)}, now {Describe(now.Online, now.Zone)} (another controller is acting)";
+            }
+
+            if (Satisfies(now, target))
+            {
+                continue;
+            }
+
+            if (now.Online && target != "offline")
+            {
+                // Online in the wrong zone: offline first, then online into the requested one.
+                if (Change(b.Id, now, "offline") is { } err)
+                {
+                    return err;
+                }
+
+                now = new BlockSnapshot(b.Id, false, null);
+            }
+
+            if (Change(b.Id, now, target) is { } error)
+            {
+                return error;
+            }
+        }
+
+        // A last look: a block we changed may have been changed again by someone else.
+        foreach (var c in changed)
+        {
+            var now = Read(c.Id);
+            if (now is null || !Satisfies(now, target))
+            {
+                return $"memory{c.Id} was changed by another controller after daxplug set it ({(now is null ? "removed" : Describe(now.Online, now.Zone))})";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Puts every changed block back, last first; returns the blocks that could not be restored.</summary>
+    public List<string> Rollback() => Restore(changed.AsEnumerable().Reverse().ToList());
+
+    /// <summary>Brings the given blocks back to their snapshot state (for rollback and recover).</summary>
+    public List<string> Restore(IReadOnlyList<BlockSnapshot> snapshots)
+    {
+        var failed = new List<string>();
+        foreach (var want in snapshots)
+        {
+            var now = Read(want.Id);
+            if (now is null)
+            {
+                failed.Add($"memory{want.Id}: gone (was {Describe(want.Online, want.Zone)})");
+                continue;
+            }
+
+            if (now.Online == want.Online && now.Zone == want.Zone)
+            {
+                continue;
+            }
+
+            if (now.Online && Write(want.Id, "offline") != 0)
+            {
+                failed.Add($"memory{want.Id}: {Describe(now.Online, now.Zone)}, could not offline (was {Describe(want.Online, want.Zone)})");
+                continue;
+            }
+
+            if (want.Online && Write(want.Id, want.Zone == "Movable" ? "online_movable" : "online_kernel") != 0)
+            {
+                failed.Add($"memory{want.Id}: offline, could not re-online into {want.Zone}");
+                continue;
+            }
+
+            Steps.Add($"memory{want.Id}: restored to {Describe(want.Online, want.Zone)}");
+        }
+
+        return failed;
+    }
+
+    public BlockSnapshot? Read(long id)
+    {
+        var dir = $"{Discover.Memory}/memory{id}";
+        if (sysfs.ReadValue($"{dir}/state") is not { } state)
+        {
+            return null;
+        }
+
+        bool online = state == "online";
+        return new BlockSnapshot(id, online, online ? sysfs.ReadValue($"{dir}/valid_zones") : null);
+    }
+
+    private string? Change(long id, BlockSnapshot before, string target)
+    {
+        changed.Add(before);
+        int rc = Write(id, target);
+        var after = Read(id);
+        if (rc != 0)
+        {
+            return $"memory{id}: writing '{target}' failed: {SysfsExtensions.Describe(rc)}";
+        }
+
+        if (after is null || !Satisfies(after, target))
+        {
+            return $"memory{id}: '{target}' was accepted but the block is {(after is null ? "gone" : Describe(after.Online, after.Zone))}";
+        }
+
+        Steps.Add($"memory{id}: {target}{(after.Zone is { } z ? $" ({z})" : "")}");
+        return null;
+    }
+
+    private int Write(long id, string value) => sysfs.Write($"{Discover.Memory}/memory{id}/state", value);
+
+    /// <summary>Whether a block is in the state a target asks for.</summary>
+    public static bool Satisfies(BlockSnapshot b, string target) => target switch
+    {
+        "offline" => !b.Online,
+        "online_movable" => b.Online && b.Zone == "Movable",
+        "online_kernel" => b.Online && b.Zone != "Movable",
+        _ => b.Online,
+    };
+
+    public static string Describe(bool online, string? zone) => online ? $"online ({zone})" : "offline";
+}

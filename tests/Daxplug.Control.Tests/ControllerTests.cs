@@ -1,0 +1,258 @@
+using Daxplug.Control.Discovery;
+using Daxplug.Control.Transitions;
+using Daxplug.Kernel;
+using Daxplug.Kernel.Tests;
+
+namespace Daxplug.Control.Tests;
+
+/// <summary>Whole-device transitions on every ABI profile, with faults and interference.</summary>
+public sealed class ControllerTests : IDisposable
+{
+    private readonly TempDir tmp = new();
+
+    public void Dispose() => tmp.Dispose();
+
+    public static TheoryData<AbiProfile> Profiles => [AbiProfile.Mainline, AbiProfile.Hotplug, AbiProfile.HotplugV3, AbiProfile.StateV7];
+
+    /// <summary>dax1.0 (two ranges) online in Movable on any profile (v3 gets there at boot).</summary>
+    private (TestSysfs Sysfs, Controller Controller) OnlineMovable(AbiProfile abi)
+    {
+        var s = TestSysfs.Boot(abi, abi == AbiProfile.HotplugV3 ? "online_movable" : "offline");
+        var c = new Controller(s, new StateDir(tmp.Path));
+        var outcome = c.Set("dax1.0", "online_movable");
+        Assert.True(outcome.Code == OutcomeCode.Done, outcome.Message);
+        Assert.Equal("online_movable", Discover.Device(s, "dax1.0")!.State);
+        return (s, c);
+    }
+
+    private static List<string> Blocks(TestSysfs s, string dev) =>
+        Discover.Device(s, dev)!.Blocks.Select(b => $"{b.Id}:{b.State}:{b.Zones}").ToList();
+
+    [Theory]
+    [MemberData(nameof(Profiles))]
+    public void Transitions_UnplugOnlineKernelAndBack(AbiProfile abi)
+    {
+        var (s, c) = OnlineMovable(abi);
+        Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", "unplugged").Code);
+        var dev = Discover.Device(s, "dax1.0")!;
+        Assert.Equal("unplugged", dev.State);
+        Assert.Empty(dev.Blocks);
+        if (abi == AbiProfile.Mainline)
+        {
+            // Without the attribute, unplugged means unbound from kmem; coming back is a reconfigure.
+            Assert.Null(dev.Driver);
+            Assert.Equal(OutcomeCode.RolledBack, c.Set("dax1.0", "online").Code);
+            return;
+        }
+
+        var online = c.Set("dax1.0", "online");
+        Assert.True(online.Code == OutcomeCode.Done, online.Message);
+        Assert.Equal(128, Discover.Device(s, "dax1.0")!.OnlineBlocks);
+        var kernel = c.Set("dax1.0", "online_kernel");
+        if (abi is AbiProfile.Hotplug or AbiProfile.HotplugV3)
+        {
+            Assert.Equal(OutcomeCode.RolledBack, kernel.Code);
+            Assert.Contains("has no 'online_kernel'", kernel.Message);
+        }
+        else
+        {
+            Assert.Equal(OutcomeCode.Done, kernel.Code);
+            Assert.Equal("online_kernel", Discover.Device(s, "dax1.0")!.State);
+        }
+
+        var movable = c.Set("dax1.0", "online_movable");
+        if (abi == AbiProfile.HotplugV3)
+        {
+            // v3 re-onlined without re-reserving: its unplug now removes nothing. daxplug notices and undoes.
+            Assert.Equal(OutcomeCode.RolledBack, movable.Code);
+            Assert.Contains("unplug removed nothing", movable.Message);
+            Assert.Equal("online_kernel", Discover.Device(s, "dax1.0")!.State);
+        }
+        else
+        {
+            Assert.Equal(OutcomeCode.Done, movable.Code);
+            Assert.Equal("online_movable", Discover.Device(s, "dax1.0")!.State);
+        }
+
+        Assert.Empty(Invariants.Check(s.Kernel));
+    }
+
+    /// <summary>A v3 device as the code allows it: probed unplugged (resources reserved) after a policy change.</summary>
+    private static TestSysfs V3Unplugged()
+    {
+        var s = TestSysfs.Boot(AbiProfile.HotplugV3);
+        s.Poke("/sys/devices/system/memory/auto_online_blocks", "online_movable");
+        s.Poke("/sys/bus/dax/drivers/kmem/bind", "dax1.0");
+        Assert.Equal("unplugged", Discover.Device(s, "dax1.0")!.Attribute!.Value);
+        return s;
+    }
+
+    [Fact]
+    public void Mainline_PerBlock_OnlineKernelThenMovable()
+    {
+        var s = TestSysfs.Boot(AbiProfile.Mainline);
+        var c = new Controller(s, new StateDir(tmp.Path));
+        Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", "online_kernel").Code);
+        Assert.Equal("online_kernel", Discover.Device(s, "dax1.0")!.State);
+        Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", "online_movable").Code);
+        Assert.Equal("online_movable", Discover.Device(s, "dax1.0")!.State);
+    }
+
+    [Theory]
+    [InlineData(AbiProfile.Mainline, 1030)]
+    [InlineData(AbiProfile.Mainline, 1200)]
+    [InlineData(AbiProfile.Hotplug, 1030)]
+    [InlineData(AbiProfile.Hotplug, 1200)]
+    [InlineData(AbiProfile.HotplugV3, 1030)]
+    [InlineData(AbiProfile.HotplugV3, 1200)]
+    [InlineData(AbiProfile.StateV7, 1030)]
+    [InlineData(AbiProfile.StateV7, 1200)]
+    public void Unplug_WithAFaultInAnyRange_LeavesTheDeviceAsItWas(AbiProfile abi, long faulty)
+    {
+        var (s, c) = OnlineMovable(abi);
+        var before = Blocks(s, "dax1.0");
+        s.Poke($"/sys/kernel/debug/daxplug/memory/memory{faulty}/unmovable", "1");
+        var outcome = c.Set("dax1.0", "unplugged");
+        Assert.Equal(OutcomeCode.RolledBack, outcome.Code);
+        Assert.Contains("rolled back", outcome.Message);
+        Assert.Equal(before, Blocks(s, "dax1.0"));
+        Assert.Empty(Invariants.Check(s.Kernel));
+    }
+
+    [Theory]
+    [MemberData(nameof(Profiles))]
+    public void Online_WithAFaultInTheSecondRange_LeavesTheDeviceAsItWas(AbiProfile abi)
+    {
+        var (s, c) = abi == AbiProfile.HotplugV3 ? (V3Unplugged(), null) : OnlineMovable(abi);
+        c ??= new Controller(s, new StateDir(tmp.Path));
+        if (abi != AbiProfile.HotplugV3)
+        {
+            Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", "unplugged").Code);
+        }
+
+        if (abi == AbiProfile.Mainline)
+        {
+            // Mainline: bring it back offline (rebind) and fail the per-block online in range 2.
+            s.Poke("/sys/bus/dax/drivers/kmem/bind", "dax1.0");
+        }
+
+        var before = Blocks(s, "dax1.0");
+        int onlined = 0;
+        using var sub = s.Kernel.Uevents.Subscribe(e =>
+        {
+            if (e.Action == "online" && ++onlined == 70)
+            {
+                s.Kernel.NotifierInject.SetGoingOnline(-12);
+            }
+        });
+        var outcome = c.Set("dax1.0", "online_movable");
+        Assert.Equal(OutcomeCode.RolledBack, outcome.Code);
+        s.Kernel.NotifierInject.SetGoingOnline(0);
+        Assert.Equal(before, Blocks(s, "dax1.0"));
+        Assert.Empty(Invariants.Check(s.Kernel));
+    }
+
+    [Fact]
+    public void V3_FalseSuccessOfTheKernel_IsNoticedAndUndone()
+    {
+        // v3 ignores failures after the first range: the write "succeeds" with range 2 offline.
+        var s = V3Unplugged();
+        var c = new Controller(s, new StateDir(tmp.Path));
+        int onlined = 0;
+        using var sub = s.Kernel.Uevents.Subscribe(e =>
+        {
+            if (e.Action == "online" && ++onlined == 80)
+            {
+                s.Kernel.NotifierInject.SetGoingOnline(-12);
+            }
+        });
+        var outcome = c.Set("dax1.0", "online_movable");
+        s.Kernel.NotifierInject.SetGoingOnline(0);
+        Assert.Equal(OutcomeCode.RolledBack, outcome.Code);
+        Assert.Contains("the kernel reported success but the device is mixed", outcome.Message);
+        Assert.Equal("unplugged", Discover.Device(s, "dax1.0")!.State);
+    }
+
+    [Fact]
+    public void V3_FalseSuccessAfterAnUnplugCycle_IsReportedAsStranded()
+    {
+        // After one unplug/online cycle v3 holds no resources: the undo unplug removes nothing, exit 3 says where.
+        var s = V3Unplugged();
+        var c = new Controller(s, new StateDir(tmp.Path));
+        Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", "online_movable").Code);
+        Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", "unplugged").Code);
+        int onlined = 0;
+        using var sub = s.Kernel.Uevents.Subscribe(e =>
+        {
+            if (e.Action == "online" && ++onlined == 80)
+            {
+                s.Kernel.NotifierInject.SetGoingOnline(-12);
+            }
+        });
+        var outcome = c.Set("dax1.0", "online_movable");
+        s.Kernel.NotifierInject.SetGoingOnline(0);
+        Assert.Equal(OutcomeCode.Stranded, outcome.Code);
+        Assert.Contains("the kernel reported success but the device is mixed", outcome.Message);
+        Assert.Contains("memory1024-1087 online (Movable)", outcome.Message);
+    }
+
+    [Fact]
+    public void Mainline_CompetingOnliner_IsDetectedAndRolledBack()
+    {
+        var (s, c) = OnlineMovable(AbiProfile.Mainline);
+        var before = Blocks(s, "dax1.0");
+        // A udev-style onliner re-onlines memory1024 (kernel zone) right after daxplug offlines memory1030.
+        s.AfterWrite = (path, value) =>
+        {
+            if (path.EndsWith("memory1030/state", StringComparison.Ordinal) && value == "offline")
+            {
+                s.Poke("/sys/devices/system/memory/memory1024/state", "online_kernel");
+            }
+        };
+        var outcome = c.Set("dax1.0", "unplugged");
+        s.AfterWrite = null;
+        Assert.Equal(OutcomeCode.RolledBack, outcome.Code);
+        Assert.Contains("another controller", outcome.Message);
+        Assert.Equal(before, Blocks(s, "dax1.0"));
+        Assert.Equal("kmem", Discover.Device(s, "dax1.0")!.Driver);
+    }
+
+    [Fact]
+    public void Recover_AfterACrashMidTransaction_RestoresTheSnapshot()
+    {
+        var (s, _) = OnlineMovable(AbiProfile.Mainline);
+        var before = Blocks(s, "dax1.0");
+        var state = new StateDir(tmp.Path);
+        s.AfterWrite = (path, _) =>
+        {
+            if (path.EndsWith("memory1050/state", StringComparison.Ordinal))
+            {
+                throw new OperationCanceledException("killed");
+            }
+        };
+        Assert.Throws<OperationCanceledException>(() => new Controller(s, state).Set("dax1.0", "unplugged"));
+        s.AfterWrite = null;
+        Assert.NotNull(state.Read());
+        Assert.NotEqual(before, Blocks(s, "dax1.0"));
+
+        var outcome = new Controller(s, state).Recover();
+        Assert.Equal(OutcomeCode.Done, outcome.Code);
+        Assert.Equal(before, Blocks(s, "dax1.0"));
+        Assert.Null(state.Read());
+        Assert.Equal("nothing to recover", new Controller(s, state).Recover().Message);
+    }
+
+    [Fact]
+    public void Discovery_UsesEveryMapping_NotResourcePlusSize()
+    {
+        var s = TestSysfs.Boot(AbiProfile.Hotplug);
+        var dev = Discover.Device(s, "dax1.0")!;
+        Assert.Equal(128, dev.Blocks.Count);
+        Assert.Equal([1024L, 1215L], new[] { dev.Blocks[0].Id, dev.Blocks[^1].Id });
+        Assert.Equal(2, dev.Mappings.Count);
+        Assert.Equal(AttributeKind.Hotplug, dev.Attribute!.Kind);
+        Assert.Equal("offline", dev.State);
+        Assert.Equal(AttributeKind.State, Discover.Device(TestSysfs.Boot(AbiProfile.StateV7), "dax1.0")!.Attribute!.Kind);
+        Assert.Null(Discover.Device(TestSysfs.Boot(AbiProfile.Mainline), "dax1.0")!.Attribute);
+    }
+}

@@ -1,0 +1,51 @@
+using System.Text;
+using Daxplug.Control.Sysfs;
+using Daxplug.Kernel;
+using Daxplug.Kernel.Machines;
+using Daxplug.Kernel.Sysfs;
+
+namespace Daxplug.Control.Tests;
+
+/// <summary>The in-process model seen through <see cref="ISysfs"/>, with a hook that runs after every write.</summary>
+internal sealed class TestSysfs : ISysfs
+{
+    public TestSysfs(KernelModel kernel) => Kernel = kernel;
+
+    public KernelModel Kernel { get; }
+
+    /// <summary>Runs after each write with (path, value): a competing controller, or a crash.</summary>
+    public Action<string, string>? AfterWrite { get; set; }
+
+    public int Writes { get; private set; }
+
+    public string Describe => "test-model";
+
+    public bool IsHost => false;
+
+    public static TestSysfs Boot(AbiProfile abi, string policy = "offline")
+    {
+        var spec = BuiltinMachines.Load("default");
+        spec.AutoOnlineBlocks = policy;
+        return new TestSysfs(MachineBuilder.Build(spec, abi));
+    }
+
+    public int Read(string path, out string text) => (int)Kernel.Sysfs.Read(path, out text);
+
+    public int Write(string path, string value)
+    {
+        int n = Kernel.Sysfs.Write(path, Encoding.Latin1.GetBytes(value));
+        Writes++;
+        AfterWrite?.Invoke(path, value);
+        return n < 0 ? -n : 0;
+    }
+
+    public int List(string path, out IReadOnlyList<string> names) => (int)Kernel.Sysfs.List(path, out names);
+
+    public string? ReadLink(string path) =>
+        Kernel.Sysfs.Lookup(path, out var node, followLast: false) == Errno.None && node is KernfsLink l ? l.Target : null;
+
+    public bool Exists(string path) => Kernel.Sysfs.Lookup(path, out _) == Errno.None;
+
+    /// <summary>Writes straight to the model, as another agent would.</summary>
+    public void Poke(string path, string value) => Kernel.Sysfs.Write(path, Encoding.Latin1.GetBytes(value));
+}
