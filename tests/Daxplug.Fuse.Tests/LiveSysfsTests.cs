@@ -273,6 +273,104 @@ public class LiveSysfsTests
     }
 
     [Fact]
+    public void DaxplugList_HasDaxctlsKeys_AndTheTwoRangeDeviceShowsItsOwnBlocks()
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "daxplug.dll");
+        var (exit, stdout, stderr) = Exec("hotplug", $"daxctl list -D -R -M; echo '@@'; dotnet {dll} list --json -D -R -M; echo '@@'; dotnet {dll} blocks dax1.0");
+        Assert.True(exit == 0, stderr);
+        var parts = stdout.Split("@@\n");
+        var daxctl = JsonDocument.Parse(parts[0]).RootElement;
+        var daxplug = JsonDocument.Parse(parts[1]).RootElement;
+        string[] daxplugOnly = ["attribute", "attribute_state", "zones"];
+        foreach (var (a, b) in Regions(daxctl).Zip(Regions(daxplug)))
+        {
+            Assert.Equal(Keys(a), Keys(b));
+            foreach (var (da, db) in a.GetProperty("devices").EnumerateArray().Zip(b.GetProperty("devices").EnumerateArray()))
+            {
+                Assert.Equal(Keys(da), Keys(db).Except(daxplugOnly));
+                Assert.Equal(da.GetProperty("size").GetInt64(), db.GetProperty("size").GetInt64());
+                foreach (var (ma, mb) in da.GetProperty("mappings").EnumerateArray().OrderBy(m => m.GetProperty("start").GetInt64())
+                             .Zip(db.GetProperty("mappings").EnumerateArray().OrderBy(m => m.GetProperty("start").GetInt64())))
+                {
+                    Assert.Equal(Keys(ma), Keys(mb));
+                    foreach (var key in Keys(ma))
+                    {
+                        Assert.Equal(ma.GetProperty(key).GetInt64(), mb.GetProperty(key).GetInt64());
+                    }
+                }
+            }
+        }
+
+        // daxctl counts 64 blocks for dax1.0 (resource + size); daxplug counts its 128, in both ranges only.
+        var dax1 = Regions(daxplug).Single(r => r.GetProperty("id").GetInt32() == 1).GetProperty("devices")[0];
+        Assert.Equal(128, dax1.GetProperty("total_memblocks").GetInt32());
+        Assert.Equal("hotplug", dax1.GetProperty("attribute").GetString());
+        Assert.Equal("""
+            RANGE                                      SIZE  STATE    BLOCK       NODE  ZONES
+            0x0000002000000000-0x00000021ffffffff    8G  offline  1024-1087      3  Normal Movable
+            0x0000002400000000-0x00000025ffffffff    8G  offline  1152-1215      3  Normal Movable
+
+            """, parts[2]);
+    }
+
+    [Fact]
+    public void Mainline_UnplugWithACompetingOnliner_IsDetectedAndRolledBack()
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "daxplug.dll");
+        var (exit, stdout, stderr) = Exec("mainline", $$"""
+            sd=$(mktemp -d); stop=$sd/stop
+            d="dotnet {{dll}} --sysfs /sys --state-dir $sd"
+            $d set dax1.0 online_movable --yes >/dev/null || exit 9
+            # A udev-style onliner (shell builtins only, so it reacts within a millisecond): whenever memory1024
+            # goes offline it puts it back online. daxplug offlines it first and looks again at the end.
+            f=/sys/devices/system/memory/memory1024/state
+            ( while [ ! -e $stop ]; do read s < $f; [ "$s" = offline ] && echo online > $f; done ) 2>/dev/null &
+            $d set dax1.0 unplugged --yes; echo "rc=$?"
+            touch $stop; wait
+            $d list dax1.0 --json | grep -o '"online_memblocks": [0-9]*'
+            readlink /sys/bus/dax/devices/dax1.0/driver
+            cat /sys/kernel/debug/daxplug/invariants
+            rm -rf $sd
+            """);
+        Assert.Equal(0, exit);
+        Assert.Equal("rc=1\n\"online_memblocks\": 128\n../../../../bus/dax/drivers/kmem\nok\n", stdout);
+        Assert.Contains("another controller", stderr);
+        Assert.Contains("rolled back, nothing changed", stderr);
+    }
+
+    [Fact]
+    public void KillAtTwentyPointsOfATransaction_RecoverAlwaysRestores()
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "daxplug.dll");
+        var (exit, stdout, stderr) = Exec("mainline", $$"""
+            sd=$(mktemp -d)
+            d="dotnet {{dll}} --sysfs /sys --state-dir $sd"
+            blocks=$(for b in $(seq 1024 1087) $(seq 1152 1215); do echo /sys/devices/system/memory/memory$b/state; done)
+            ok=0
+            for i in $(seq 20); do
+              $d set dax1.0 online_movable --yes >/dev/null 2>&1 &
+              pid=$!
+              sleep 0.$(( (i * 37) % 9 + 1 ))$(( i % 10 ))
+              kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+              $d recover --yes >/dev/null || echo "recover failed at $i"
+              n=$(grep -l '^online' $blocks | wc -l)
+              case "$n" in 0|128) ok=$((ok+1));; *) echo "point $i: $n online";; esac
+              for f in $blocks; do grep -q '^online' $f && echo offline > $f; done
+            done
+            echo "converged $ok/20"
+            [ -e $sd/transaction.json ] && echo "journal left" || true
+            cat /sys/kernel/debug/daxplug/invariants
+            rm -rf $sd
+            """);
+        Assert.True(exit == 0, stderr);
+        Assert.Equal("converged 20/20\nok\n", stdout);
+    }
+
+    private static IEnumerable<JsonElement> Regions(JsonElement root) => root.EnumerateArray().OrderBy(r => r.GetProperty("id").GetInt32());
+
+    private static IEnumerable<string> Keys(JsonElement e) => e.EnumerateObject().Select(p => p.Name).Order();
+
+    [Fact]
     public void KillingTheServer_LeavesNothingMounted()
     {
         var (exit, stdout, _) = Exec("hotplug", "cat /sys/devices/system/memory/block_size_bytes; kill -9 $PPID; sleep 0.3; cat /sys/devices/system/memory/block_size_bytes 2>/dev/null || echo gone");

@@ -21,21 +21,7 @@ public static class Discover
         sysfs.List(DaxDevices, out var names);
         foreach (var name in names.Where(n => n.StartsWith("dax", StringComparison.Ordinal)).OrderBy(DeviceOrder))
         {
-            var link = sysfs.ReadLink($"{DaxDevices}/{name}");
-            var devPath = link is null ? $"{DaxDevices}/{name}" : Normalize(DaxDevices, link);
-            var regionDir = devPath[..devPath.LastIndexOf('/')];
-            if (!regions.TryGetValue(regionDir, out var region))
-            {
-                region = new RegionInfo(
-                    (int)(sysfs.ReadNumber($"{regionDir}/dax_region/id") ?? 0),
-                    regionDir,
-                    sysfs.ReadNumber($"{regionDir}/dax_region/size") ?? 0,
-                    sysfs.ReadNumber($"{regionDir}/dax_region/available_size"),
-                    (uint)(sysfs.ReadNumber($"{regionDir}/dax_region/align") ?? 0));
-                regions[regionDir] = region;
-            }
-
-            devices.Add(ReadDevice(sysfs, name, devPath, region, bs));
+            devices.Add(ReadDevice(sysfs, name, bs, regions));
         }
 
         return new Inventory(
@@ -46,11 +32,23 @@ public static class Discover
             devices);
     }
 
-    /// <summary>Re-reads one device (after a change).</summary>
-    public static DeviceInfo? Device(ISysfs sysfs, string name) => Run(sysfs).Device(name);
+    /// <summary>Reads one device (and its region) only, or null if there is no such device.</summary>
+    public static DeviceInfo? Device(ISysfs sysfs, string name)
+    {
+        if (name.Contains('/') || !sysfs.Exists($"{DaxDevices}/{name}"))
+        {
+            return null;
+        }
 
-    /// <summary>The blocks of [start, end] that exist, with their state, zones and node.</summary>
-    public static List<BlockInfo> Blocks(ISysfs sysfs, ulong blockSize, ulong start, ulong end)
+        ulong bs = sysfs.ReadNumber($"{Memory}/block_size_bytes", hexWithoutPrefix: true) ?? throw new IOException($"{sysfs.Describe}: no {Memory}/block_size_bytes");
+        return ReadDevice(sysfs, name, bs, []);
+    }
+
+    /// <summary>
+    /// The blocks of [start, end] that exist, with their state and zones; the node from the nodeK link, or
+    /// <paramref name="node"/> when the caller knows it (kmem adds a device's memory to its target node).
+    /// </summary>
+    public static List<BlockInfo> Blocks(ISysfs sysfs, ulong blockSize, ulong start, ulong end, int? node = null)
     {
         var blocks = new List<BlockInfo>();
         for (ulong id = (start + blockSize - 1) / blockSize; (id + 1) * blockSize - 1 <= end; id++)
@@ -61,20 +59,34 @@ public static class Discover
                 continue;
             }
 
-            int node = -1;
-            if (sysfs.List(dir, out var entries) == 0 && entries.FirstOrDefault(e => e.StartsWith("node", StringComparison.Ordinal)) is { } n)
+            int nid = node ?? -1;
+            if (node is null && sysfs.List(dir, out var entries) == 0 && entries.FirstOrDefault(e => e.StartsWith("node", StringComparison.Ordinal)) is { } n)
             {
-                node = int.Parse(n[4..], CultureInfo.InvariantCulture);
+                nid = int.Parse(n[4..], CultureInfo.InvariantCulture);
             }
 
-            blocks.Add(new BlockInfo((long)id, id * blockSize, blockSize, state.TrimEnd('\n'), sysfs.ReadValue($"{dir}/valid_zones") ?? "", node));
+            blocks.Add(new BlockInfo((long)id, id * blockSize, blockSize, state.TrimEnd('\n'), sysfs.ReadValue($"{dir}/valid_zones") ?? "", nid));
         }
 
         return blocks;
     }
 
-    private static DeviceInfo ReadDevice(ISysfs sysfs, string name, string path, RegionInfo region, ulong bs)
+    private static DeviceInfo ReadDevice(ISysfs sysfs, string name, ulong bs, Dictionary<string, RegionInfo> regions)
     {
+        var link = sysfs.ReadLink($"{DaxDevices}/{name}");
+        var path = link is null ? $"{DaxDevices}/{name}" : Normalize(DaxDevices, link);
+        var regionDir = path[..path.LastIndexOf('/')];
+        if (!regions.TryGetValue(regionDir, out var region))
+        {
+            region = new RegionInfo(
+                (int)(sysfs.ReadNumber($"{regionDir}/dax_region/id") ?? 0),
+                regionDir,
+                sysfs.ReadNumber($"{regionDir}/dax_region/size") ?? 0,
+                sysfs.ReadNumber($"{regionDir}/dax_region/available_size"),
+                (uint)(sysfs.ReadNumber($"{regionDir}/dax_region/align") ?? 0));
+            regions[regionDir] = region;
+        }
+
         var mappings = new List<MappingInfo>();
         sysfs.List(path, out var entries);
         foreach (var m in entries.Where(e => e.StartsWith("mapping", StringComparison.Ordinal) && e.Length > 7 && char.IsAsciiDigit(e[7])))
@@ -98,9 +110,9 @@ public static class Discover
         }
 
         var driver = sysfs.LinkName($"{path}/driver");
-        // Blocks inside the device's ranges, whoever added them (a leaked kmem range keeps its blocks unbound).
-        var blocks = mappings.SelectMany(m => Blocks(sysfs, bs, m.Start, m.End)).ToList();
         int target = sysfs.ReadValue($"{path}/target_node") is { } t && int.TryParse(t, CultureInfo.InvariantCulture, out var node) ? node : -1;
+        // Blocks inside the device's ranges, whoever added them (a leaked kmem range keeps its blocks unbound).
+        var blocks = mappings.SelectMany(m => Blocks(sysfs, bs, m.Start, m.End, target >= 0 ? target : null)).ToList();
         return new DeviceInfo(name, region, path, sysfs.ReadNumber($"{path}/size") ?? 0, (uint)(sysfs.ReadNumber($"{path}/align") ?? 0),
             target, driver, mappings, attribute, blocks);
     }
