@@ -46,13 +46,11 @@ internal static class SimLiveCommands
 
         var inner = new Command("exec-inner", "(internal) the part of 'sim exec' that runs inside the namespace") { Hidden = true };
         var innerCommand = new Argument<string[]>("command") { Arity = ArgumentArity.OneOrMore };
-        var innerRoot = new Option<string>("--root") { Required = true };
         inner.Arguments.Add(innerCommand);
-        inner.Options.Add(innerRoot);
         inner.SetAction(r =>
         {
             var kernel = SimModel.Open(r.GetValue(machine)!, r.GetValue(abi)!, r.GetValue(state));
-            int code = SimNamespace.Run(kernel, r.GetValue(innerRoot)!, r.GetValue(innerCommand)!, Console.Error);
+            int code = SimNamespace.Run(kernel, r.GetValue(innerCommand)!, Console.Error);
             SimModel.Save(kernel, r.GetValue(state));
             Console.Out.Flush();
             Environment.Exit(code);
@@ -94,28 +92,16 @@ internal static class SimLiveCommands
             psi.ArgumentList.Add(Path.GetFullPath(s));
         }
 
-        // The namespace's private tmpfs is mounted on a directory the outer process makes and removes, so that
-        // not even an empty directory is left when the inner process is killed.
-        var root = Directory.CreateTempSubdirectory("daxplug-ns-").FullName;
         psi.ArgumentList.Add("exec-inner");
-        psi.ArgumentList.Add("--root");
-        psi.ArgumentList.Add(root);
         psi.ArgumentList.Add("--");
         foreach (var a in command)
         {
             psi.ArgumentList.Add(a);
         }
 
-        try
-        {
-            using var process = Process.Start(psi)!;
-            process.WaitForExit();
-            return process.ExitCode;
-        }
-        finally
-        {
-            Directory.Delete(root);
-        }
+        using var process = Process.Start(psi)!;
+        process.WaitForExit();
+        return process.ExitCode;
     }
 
     private static void Unmount(PosixSignalContext context, string dir)

@@ -13,11 +13,13 @@ namespace Daxplug.Fuse;
 public static class SimNamespace
 {
     /// <summary>
-    /// Sets up the namespace on a private tmpfs at <paramref name="root"/> (an existing empty directory) and runs
-    /// <paramref name="command"/>; returns its exit code.
+    /// Sets up the namespace and runs <paramref name="command"/>; returns its exit code. The scaffolding (a
+    /// private tmpfs on a temporary directory) is detached and the directory removed before the command starts:
+    /// only the bind mounts over /sys, /proc/iomem and /dev remain, and only in this namespace.
     /// </summary>
-    public static int Run(KernelModel kernel, string root, IReadOnlyList<string> command, TextWriter log)
+    public static int Run(KernelModel kernel, IReadOnlyList<string> command, TextWriter log)
     {
+        var root = Directory.CreateTempSubdirectory("daxplug-ns-").FullName;
         Check(Interop.Libc.Mount("daxplug", root, "tmpfs", 0, "mode=0700"), $"mount tmpfs on {root}");
         var fuse = Directory.CreateDirectory(Path.Combine(root, "fuse")).FullName;
         using var ready = new ManualResetEventSlim();
@@ -36,6 +38,9 @@ public static class SimNamespace
         Check(Interop.Libc.Mount(Path.Combine(fuse, "sys"), "/sys", null, Interop.Libc.MsBind, null), "bind the model over /sys");
         Check(Interop.Libc.Mount(Path.Combine(fuse, "proc/iomem"), "/proc/iomem", null, Interop.Libc.MsBind, null), "bind over /proc/iomem");
         MountDev(kernel, Path.Combine(root, "dev"));
+        // The binds keep the FUSE connection and the /dev tmpfs alive; the originals can go.
+        Check(Interop.Libc.Umount2(root, MntDetach), $"detach {root}");
+        Directory.Delete(root);
         return Exec(command, log);
     }
 
@@ -78,6 +83,8 @@ public static class SimNamespace
 
         Check(Interop.Libc.Mount(dev, "/dev", null, Interop.Libc.MsBind | Interop.Libc.MsRec, null), "bind the new /dev");
     }
+
+    private const int MntDetach = 2;
 
     private static int Exec(IReadOnlyList<string> command, TextWriter log)
     {

@@ -321,10 +321,11 @@ public class LiveSysfsTests
             sd=$(mktemp -d); stop=$sd/stop
             d="dotnet {{dll}} --sysfs /sys --state-dir $sd"
             $d set dax1.0 online_movable --yes >/dev/null || exit 9
-            # A udev-style onliner (shell builtins only, so it reacts within a millisecond): whenever memory1024
-            # goes offline it puts it back online. daxplug offlines it first and looks again at the end.
+            # A udev-style onliner (shell builtins only, so it reacts within a millisecond): the first time
+            # memory1024 goes offline it puts it back online. daxplug offlines it first and looks again before
+            # it unbinds. (An onliner that strikes between that look and the unbind strands the range: exit 3.)
             f=/sys/devices/system/memory/memory1024/state
-            ( while [ ! -e $stop ]; do read s < $f; [ "$s" = offline ] && echo online > $f; done ) 2>/dev/null &
+            ( while [ ! -e $stop ]; do read s < $f; if [ "$s" = offline ]; then echo online > $f; break; fi; done ) 2>/dev/null &
             $d set dax1.0 unplugged --yes; echo "rc=$?"
             touch $stop; wait
             $d list dax1.0 --json | grep -o '"online_memblocks": [0-9]*'
