@@ -99,9 +99,7 @@ internal static class ControlCommands
             }
             else
             {
-                t.Sysfs.List(Discover.Memory, out var names);
-                list = names.Select(n => Daxplug.Kernel.Sysfs.KernfsSource.ParseId(n, "memory")).OfType<long>().Order()
-                    .SelectMany(id => Discover.Blocks(t.Sysfs, inv.BlockSize, (ulong)id * inv.BlockSize, ((ulong)id + 1) * inv.BlockSize - 1)).ToList();
+                list = Discover.AllBlocks(t.Sysfs, inv.BlockSize);
             }
 
             Console.Out.Write(r.GetValue(blocksJson) ? BlocksJson(list) : Tables.Blocks(list));

@@ -71,6 +71,40 @@ public static class Discover
         return blocks;
     }
 
+    /// <summary>Every memory block; nodes from one listing per node directory (as daxctl walks them).</summary>
+    public static List<BlockInfo> AllBlocks(ISysfs sysfs, ulong blockSize)
+    {
+        var nodeOf = new Dictionary<long, int>();
+        sysfs.List("/sys/devices/system/node", out var nodes);
+        foreach (var node in nodes.Where(n => n.StartsWith("node", StringComparison.Ordinal) && n.Length > 4 && char.IsAsciiDigit(n[4])))
+        {
+            int nid = int.Parse(node[4..], CultureInfo.InvariantCulture);
+            sysfs.List($"/sys/devices/system/node/{node}", out var entries);
+            foreach (var e in entries)
+            {
+                if (e.StartsWith("memory", StringComparison.Ordinal) && long.TryParse(e.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+                {
+                    nodeOf[id] = nid;
+                }
+            }
+        }
+
+        sysfs.List(Memory, out var names);
+        var blocks = new List<BlockInfo>();
+        foreach (var name in names)
+        {
+            if (!name.StartsWith("memory", StringComparison.Ordinal) || !long.TryParse(name.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            {
+                continue;
+            }
+
+            ulong start = (ulong)id * blockSize;
+            blocks.AddRange(Blocks(sysfs, blockSize, start, start + blockSize - 1, nodeOf.GetValueOrDefault(id, -1)));
+        }
+
+        return blocks.OrderBy(b => b.Id).ToList();
+    }
+
     private static DeviceInfo ReadDevice(ISysfs sysfs, string name, ulong bs, Dictionary<string, RegionInfo> regions)
     {
         var link = sysfs.ReadLink($"{DaxDevices}/{name}");
