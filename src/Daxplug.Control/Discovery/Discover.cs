@@ -10,6 +10,19 @@ namespace Daxplug.Control.Discovery;
 /// </summary>
 public static class Discover
 {
+    /// <summary>How much of a device's blocks to read: each costs a file read per block (through FUSE, ~0.3 ms).</summary>
+    public enum Detail
+    {
+        /// <summary>No blocks.</summary>
+        None,
+
+        /// <summary>State of every block, zones of the online ones (what transitions need).</summary>
+        States,
+
+        /// <summary>State and valid_zones of every block (what listings show).</summary>
+        Full,
+    }
+
     public const string Memory = "/sys/devices/system/memory";
     public const string DaxDevices = "/sys/bus/dax/devices";
 
@@ -21,7 +34,7 @@ public static class Discover
         sysfs.List(DaxDevices, out var names);
         foreach (var name in names.Where(n => n.StartsWith("dax", StringComparison.Ordinal)).OrderBy(DeviceOrder))
         {
-            devices.Add(ReadDevice(sysfs, name, bs, regions));
+            devices.Add(ReadDevice(sysfs, name, bs, regions, Detail.Full));
         }
 
         return new Inventory(
@@ -33,7 +46,7 @@ public static class Discover
     }
 
     /// <summary>Reads one device (and its region) only, or null if there is no such device.</summary>
-    public static DeviceInfo? Device(ISysfs sysfs, string name)
+    public static DeviceInfo? Device(ISysfs sysfs, string name, Detail detail = Detail.Full)
     {
         if (name.Contains('/') || !sysfs.Exists($"{DaxDevices}/{name}"))
         {
@@ -41,14 +54,14 @@ public static class Discover
         }
 
         ulong bs = sysfs.ReadNumber($"{Memory}/block_size_bytes", hexWithoutPrefix: true) ?? throw new IOException($"{sysfs.Describe}: no {Memory}/block_size_bytes");
-        return ReadDevice(sysfs, name, bs, []);
+        return ReadDevice(sysfs, name, bs, [], detail);
     }
 
     /// <summary>
     /// The blocks of [start, end] that exist, with their state and zones; the node from the nodeK link, or
     /// <paramref name="node"/> when the caller knows it (kmem adds a device's memory to its target node).
     /// </summary>
-    public static List<BlockInfo> Blocks(ISysfs sysfs, ulong blockSize, ulong start, ulong end, int? node = null)
+    public static List<BlockInfo> Blocks(ISysfs sysfs, ulong blockSize, ulong start, ulong end, int? node = null, Detail detail = Detail.Full)
     {
         var blocks = new List<BlockInfo>();
         for (ulong id = (start + blockSize - 1) / blockSize; (id + 1) * blockSize - 1 <= end; id++)
@@ -65,7 +78,9 @@ public static class Discover
                 nid = int.Parse(n[4..], CultureInfo.InvariantCulture);
             }
 
-            blocks.Add(new BlockInfo((long)id, id * blockSize, blockSize, state.TrimEnd('\n'), sysfs.ReadValue($"{dir}/valid_zones") ?? "", nid));
+            state = state.TrimEnd('\n');
+            var zones = detail == Detail.Full || state == "online" ? sysfs.ReadValue($"{dir}/valid_zones") ?? "" : "";
+            blocks.Add(new BlockInfo((long)id, id * blockSize, blockSize, state, zones, nid));
         }
 
         return blocks;
@@ -105,7 +120,7 @@ public static class Discover
         return blocks.OrderBy(b => b.Id).ToList();
     }
 
-    private static DeviceInfo ReadDevice(ISysfs sysfs, string name, ulong bs, Dictionary<string, RegionInfo> regions)
+    private static DeviceInfo ReadDevice(ISysfs sysfs, string name, ulong bs, Dictionary<string, RegionInfo> regions, Detail detail)
     {
         var link = sysfs.ReadLink($"{DaxDevices}/{name}");
         var path = link is null ? $"{DaxDevices}/{name}" : Normalize(DaxDevices, link);
@@ -146,7 +161,8 @@ public static class Discover
         var driver = sysfs.LinkName($"{path}/driver");
         int target = sysfs.ReadValue($"{path}/target_node") is { } t && int.TryParse(t, CultureInfo.InvariantCulture, out var node) ? node : -1;
         // Blocks inside the device's ranges, whoever added them (a leaked kmem range keeps its blocks unbound).
-        var blocks = mappings.SelectMany(m => Blocks(sysfs, bs, m.Start, m.End, target >= 0 ? target : null)).ToList();
+        var blocks = detail == Detail.None ? []
+            : mappings.SelectMany(m => Blocks(sysfs, bs, m.Start, m.End, target >= 0 ? target : null, detail)).ToList();
         return new DeviceInfo(name, region, path, sysfs.ReadNumber($"{path}/size") ?? 0, (uint)(sysfs.ReadNumber($"{path}/align") ?? 0),
             target, driver, mappings, attribute, blocks);
     }

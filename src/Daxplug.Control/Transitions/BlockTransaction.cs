@@ -24,34 +24,27 @@ public sealed class BlockTransaction(ISysfs sysfs, Action<int, int>? progress = 
         foreach (var b in blocks.OrderBy(b => b.Id))
         {
             progress?.Invoke(++done, blocks.Count);
-            var now = Read(b.Id);
-            if (now is null)
+            var before = new BlockSnapshot(b.Id, b.Online, b.Zone);
+            if (Satisfies(before, target))
             {
-                return $"memory{b.Id} disappeared (another controller removed it)";
-            }
-
-            if (now.Online != b.Online || (b.Online && now.Zone != b.Zone))
-            {
-                return $"memory{b.Id} changed under us: was {Describe(b.Online, b.Zone)}, now {Describe(now.Online, now.Zone)} (another controller is acting)";
-            }
-
-            if (Satisfies(now, target))
-            {
+                // Already there a moment ago, under the lock: not read again (the kernel or the final checks
+                // catch a block someone else changes meanwhile).
                 continue;
             }
 
-            if (now.Online && target != "offline")
+            if (before.Online && target != "offline")
             {
                 // Online in the wrong zone: offline first, then online into the requested one.
-                if (Change(b.Id, now, "offline") is { } err)
+                if (Change(b.Id, before, "offline") is { } err)
                 {
                     return err;
                 }
 
-                now = new BlockSnapshot(b.Id, false, null);
+                before = new BlockSnapshot(b.Id, false, null);
             }
 
-            if (Change(b.Id, now, target) is { } error)
+            // The write itself fails (EINVAL) if another controller moved the block since the snapshot.
+            if (Change(b.Id, before, target) is { } error)
             {
                 return error;
             }

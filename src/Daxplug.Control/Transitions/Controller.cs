@@ -20,7 +20,8 @@ public sealed class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>
             return bad;
         }
 
-        var how = dev!.Attribute is { } a
+        dev = Get(device);
+        var how = dev.Attribute is { } a
             ? $"write '{a.WordFor(target) ?? "?"}' to {dev.SysPath}/{a.File}" + (target == "unplugged" ? " after offlining its blocks one by one" : "")
             : target == "unplugged" ? $"offline {dev.OnlineBlocks} block(s), then unbind {dev.Name} from kmem"
             : $"bring {dev.Blocks.Count(b => !BlockTransaction.Satisfies(new BlockSnapshot(b.Id, b.Online, b.Zone), target))} of {dev.Blocks.Count} block(s) to {target}";
@@ -34,13 +35,13 @@ public sealed class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>
             return bad;
         }
 
-        if (Matches(dev!, target))
+        using var _ = stateDir.Lock(TimeSpan.FromSeconds(30));
+        dev = Get(device);
+        if (Matches(dev, target))
         {
-            return new Outcome(OutcomeCode.Done, $"{dev!.Name}: already {dev.State}", []);
+            return new Outcome(OutcomeCode.Done, $"{dev.Name}: already {dev.State}", []);
         }
 
-        using var _ = stateDir.Lock(TimeSpan.FromSeconds(30));
-        dev = Discover.Device(sysfs, device)!;
         stateDir.Write(new JournalRecord(sysfs.Describe, dev.Name, target, DateTimeOffset.UtcNow,
             dev.Blocks.Select(b => new BlockSnapshot(b.Id, b.Online, b.Zone)).ToList()));
         // The journal stays if this process dies (or throws) half way: "daxplug recover" finds it.
@@ -66,7 +67,7 @@ public sealed class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>
         }
 
         stateDir.Clear();
-        var dev = Discover.Device(sysfs, journal.Device);
+        var dev = Discover.Device(sysfs, journal.Device, Discover.Detail.States);
         return new Outcome(OutcomeCode.Done, $"{journal.Device}: rolled back the interrupted '{journal.Target}' ({txn.Steps.Count} block(s) restored); now {dev?.State ?? "gone"}", txn.Steps);
     }
 
@@ -78,13 +79,13 @@ public sealed class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>
             return Outcome.Usage($"unknown state '{target}' (one of: {string.Join(", ", Targets)})");
         }
 
-        dev = Discover.Device(sysfs, device);
+        dev = Discover.Device(sysfs, device, Discover.Detail.None);
         if (dev is null)
         {
             return Outcome.Usage($"no dax device '{device}' in {sysfs.Describe}");
         }
 
-        if (dev.Driver != "kmem" && !(target == "unplugged" && dev.Blocks.Count == 0))
+        if (dev.Driver != "kmem" && !(target == "unplugged" && Get(device).Blocks.Count == 0))
         {
             return new Outcome(OutcomeCode.RolledBack, $"{dev.Name} is not bound to kmem ({dev.Driver ?? "no driver"}); use 'daxplug reconfigure {dev.Name} --mode system-ram' first", []);
         }
@@ -96,6 +97,8 @@ public sealed class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>
 
         return null;
     }
+
+    private DeviceInfo Get(string name) => Discover.Device(sysfs, name, Discover.Detail.States)!;
 
     private static bool Matches(DeviceInfo dev, string target) => target switch
     {
@@ -126,7 +129,7 @@ public sealed class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>
         }
 
         steps.Add($"{a.File} <- {a.WordFor(target)}");
-        var after = Discover.Device(sysfs, dev.Name)!;
+        var after = Get(dev.Name);
         if (!Matches(after, target))
         {
             // The kernel said yes but the device is not there (v3 ignores later ranges' failures): undo it.
@@ -151,7 +154,7 @@ public sealed class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>
         var a = dev.Attribute!;
         int rc = sysfs.Write($"{dev.SysPath}/{a.File}", a.WordFor("unplugged")!);
         steps.Add($"{a.File} <- {a.WordFor("unplugged")}{(rc == 0 ? "" : ": " + SysfsExtensions.Describe(rc))}");
-        var after = Discover.Device(sysfs, dev.Name)!;
+        var after = Get(dev.Name);
         if (rc != 0 || after.Blocks.Count > 0)
         {
             if (after.Blocks.Count < dev.Blocks.Count)
@@ -179,11 +182,11 @@ public sealed class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>
 
         if (target != "unplugged")
         {
-            return new Outcome(OutcomeCode.Done, $"{dev.Name}: {before} -> {Discover.Device(sysfs, dev.Name)!.State}", steps);
+            return new Outcome(OutcomeCode.Done, $"{dev.Name}: {before} -> {Get(dev.Name).State}", steps);
         }
 
         // Last check between offlining and the unbind, which removes memory only if every block is still offline.
-        var now = Discover.Device(sysfs, dev.Name)!;
+        var now = Get(dev.Name);
         if (now.OnlineBlocks > 0)
         {
             return Undo(dev, txn, steps, $"{now.OnlineBlocks} block(s) were onlined again by another controller before the unbind");
@@ -196,7 +199,7 @@ public sealed class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>
 
     private Outcome Verify(string name, string target, List<string> steps)
     {
-        var after = Discover.Device(sysfs, name)!;
+        var after = Get(name);
         return Matches(after, target)
             ? new Outcome(OutcomeCode.Done, $"{name}: now {after.State}", steps)
             : Stranded(after, steps, $"expected {target}");
@@ -215,7 +218,7 @@ public sealed class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>
     // After a failed plug: the device should be back as it was (the kernel rolled back, or we unplugged again).
     private Outcome Restore(DeviceInfo dev, string before, List<string> steps, string why)
     {
-        var after = Discover.Device(sysfs, dev.Name)!;
+        var after = Get(dev.Name);
         if (after.State == before || (before == "unplugged" && after.Blocks.Count == 0))
         {
             return new Outcome(OutcomeCode.RolledBack, $"{dev.Name}: {why}; rolled back, still {before}", steps);
@@ -225,7 +228,7 @@ public sealed class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>
         {
             // We unplugged to switch online types: plug the old type back.
             int rc = sysfs.Write($"{dev.SysPath}/{a.File}", a.WordFor(before) ?? "online");
-            after = Discover.Device(sysfs, dev.Name)!;
+            after = Get(dev.Name);
             if (rc == 0 && after.State == before)
             {
                 return new Outcome(OutcomeCode.RolledBack, $"{dev.Name}: {why}; restored {before}", steps);
