@@ -143,7 +143,52 @@ internal static class ControlCommands
             Save(t);
             return Report(outcome);
         });
-        return [list, blocks, set, recover];
+        var rdev = new Argument<string>("device") { Description = "The dax device (dax0.0)" };
+        var mode = new Option<string>("--mode", "-m") { Description = "system-ram (kmem) or devdax (device_dax)", Required = true };
+        var noOnline = new Option<bool>("--no-online", "-N") { Description = "system-ram: leave the memory offline" };
+        var noMovable = new Option<bool>("--no-movable") { Description = "system-ram: online into the kernel's zone choice, not ZONE_MOVABLE" };
+        var force = new Option<bool>("--force", "-f") { Description = "system-ram: ignore an auto-onlining kernel policy; devdax: unplug online memory first" };
+        var reconfigure = new Command("reconfigure", "Switch a device between system-ram (kmem) and devdax (device_dax), as daxctl reconfigure-device " +
+                                                     "does, but with an atomic online/unplug and a rollback of the driver switch.\n\n" +
+                                                     "Examples:\n  daxplug reconfigure dax0.0 --mode devdax --force\n  daxplug reconfigure dax0.0 --mode system-ram --no-movable");
+        reconfigure.Arguments.Add(rdev);
+        foreach (var o in new Option[] { mode, noOnline, noMovable, force, yes })
+        {
+            reconfigure.Options.Add(o);
+        }
+
+        reconfigure.SetAction(r =>
+        {
+            var t = Open(r);
+            var m = r.GetValue(mode)!;
+            if (m is not ("system-ram" or "devdax"))
+            {
+                throw new CliException($"unknown --mode '{m}' (system-ram or devdax)", CliException.Usage);
+            }
+
+            Confirm(t.Sysfs, r.GetValue(yes), $"reconfigure {r.GetValue(rdev)} --mode {m}");
+            var rc = new Reconfigure(t.Sysfs, new Controller(t.Sysfs, t.StateDir, Progress.Create()));
+            var outcome = m == "system-ram"
+                ? rc.ToSystemRam(r.GetValue(rdev)!, !r.GetValue(noOnline), !r.GetValue(noMovable), r.GetValue(force))
+                : rc.ToDevdax(r.GetValue(rdev)!, r.GetValue(force));
+            Save(t);
+            return Report(outcome);
+        });
+
+        var doctorRoot = new Option<string>("--root") { Description = "Where /etc, /run, /usr/lib, /lib and /proc are (for checking an image)", DefaultValueFactory = _ => "/" };
+        var doctorJson = new Option<bool>("--json", "-j") { Description = "JSON: a list of findings" };
+        var doctor = new Command("doctor", "Find competing controllers of device memory: udev rules that online memory, auto_online_blocks, " +
+                                           "memhp_default_state, online_policy, daxctl.conf.d and its service. Exit 1 if any warning.");
+        doctor.Options.Add(doctorRoot);
+        doctor.Options.Add(doctorJson);
+        doctor.SetAction(r =>
+        {
+            var t = Open(r);
+            var findings = Daxplug.Control.Doctor.Checkup.Run(t.Sysfs, r.GetValue(doctorRoot)!);
+            Console.Out.Write(r.GetValue(doctorJson) ? DoctorJson(findings) : DoctorText(findings));
+            return findings.Any(f => f.Severity == Daxplug.Control.Doctor.Severity.Warning) ? 1 : 0;
+        });
+        return [list, blocks, set, recover, reconfigure, doctor];
     }
 
     private static int Report(Outcome outcome)
@@ -170,6 +215,45 @@ internal static class ControlCommands
         {
             throw new CliException("not confirmed; nothing changed", CliException.Usage);
         }
+    }
+
+    private static string DoctorText(List<Daxplug.Control.Doctor.Finding> findings)
+    {
+        if (findings.Count == 0)
+        {
+            return "no competing controllers found\n";
+        }
+
+        var sb = new System.Text.StringBuilder();
+        foreach (var f in findings)
+        {
+            sb.Append($"{(f.Severity == Daxplug.Control.Doctor.Severity.Warning ? "warning" : "info")}: {f.Where}: {f.What}\n  why: {f.Why}\n  fix: {f.Fix}\n");
+        }
+
+        return sb.ToString();
+    }
+
+    private static string DoctorJson(List<Daxplug.Control.Doctor.Finding> findings)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new System.Text.Json.Utf8JsonWriter(ms, new System.Text.Json.JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartArray();
+            foreach (var f in findings)
+            {
+                w.WriteStartObject();
+                w.WriteString("severity", f.Severity == Daxplug.Control.Doctor.Severity.Warning ? "warning" : "info");
+                w.WriteString("where", f.Where);
+                w.WriteString("what", f.What);
+                w.WriteString("why", f.Why);
+                w.WriteString("fix", f.Fix);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(ms.ToArray()) + "\n";
     }
 
     private static string BlocksJson(IReadOnlyList<BlockInfo> blocks)
