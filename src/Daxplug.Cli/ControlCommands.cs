@@ -188,7 +188,58 @@ internal static class ControlCommands
             Console.Out.Write(r.GetValue(doctorJson) ? DoctorJson(findings) : DoctorText(findings));
             return findings.Any(f => f.Severity == Daxplug.Control.Doctor.Severity.Warning) ? 1 : 0;
         });
-        return [list, blocks, set, recover, reconfigure, doctor];
+        var config = new Option<string?>("--config", "-c") { Description = "Policy file (default /etc/daxplug.conf); daxctl.conf.d sections are read too" };
+        var daxctlConf = new Option<string>("--daxctl-conf") { Description = "daxctl's config directory", DefaultValueFactory = _ => "/etc/daxctl.conf.d" };
+        var apply = new Command("apply", "Converge every device a policy selects to its desired mode and state; idempotent.\n\n" +
+                                         "Policy file: [device] sections with selectors name (glob), region, resource, target_node, size and\n" +
+                                         "the desired mode (system-ram, devdax) and state (unplugged, online, online_kernel, online_movable), e.g.\n" +
+                                         "  [device]\n  target_node = 3\n  state = online_movable");
+        apply.Options.Add(config);
+        apply.Options.Add(daxctlConf);
+        apply.Options.Add(yes);
+        apply.SetAction(r =>
+        {
+            var t = Open(r);
+            var warnings = new List<string>();
+            var rules = new List<Daxplug.Control.Policy.PolicyRule>();
+            var file = r.GetValue(config);
+            if (file is not null && !File.Exists(file))
+            {
+                throw new CliException($"--config {file}: no such file", CliException.Usage);
+            }
+
+            file ??= "/etc/daxplug.conf";
+            if (File.Exists(file))
+            {
+                rules.AddRange(Daxplug.Control.Policy.PolicyFile.Parse(File.ReadAllText(file), file, warnings));
+            }
+
+            if (Directory.Exists(r.GetValue(daxctlConf)))
+            {
+                foreach (var f in Directory.EnumerateFiles(r.GetValue(daxctlConf)!, "*.conf").Order())
+                {
+                    rules.AddRange(Daxplug.Control.Policy.PolicyFile.Parse(File.ReadAllText(f), f, warnings));
+                }
+            }
+
+            warnings.ForEach(w => Console.Error.WriteLine($"daxplug: {w}"));
+            if (rules.Count == 0)
+            {
+                Console.Out.WriteLine("no policy: nothing to apply");
+                return 0;
+            }
+
+            Confirm(t.Sysfs, r.GetValue(yes), "apply");
+            var results = new Daxplug.Control.Policy.Apply(t.Sysfs, new Controller(t.Sysfs, t.StateDir, Progress.Create())).Run(rules);
+            Save(t);
+            foreach (var (_, outcome) in results)
+            {
+                Report(outcome);
+            }
+
+            return results.Count == 0 ? 0 : results.Max(x => (int)x.Outcome.Code);
+        });
+        return [list, blocks, set, recover, reconfigure, doctor, apply];
     }
 
     private static int Report(Outcome outcome)

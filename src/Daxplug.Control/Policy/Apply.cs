@@ -1,0 +1,44 @@
+using Daxplug.Control.Discovery;
+using Daxplug.Control.Sysfs;
+using Daxplug.Control.Transitions;
+
+namespace Daxplug.Control.Policy;
+
+/// <summary>Converges every device a rule selects (the first rule that matches wins); idempotent.</summary>
+public sealed class Apply(ISysfs sysfs, Controller controller)
+{
+    public List<(string Device, Outcome Outcome)> Run(IReadOnlyList<PolicyRule> rules)
+    {
+        var results = new List<(string, Outcome)>();
+        foreach (var dev in Discover.Run(sysfs).Devices)
+        {
+            if (rules.FirstOrDefault(r => r.Matches(dev)) is not { } rule)
+            {
+                continue;
+            }
+
+            var reconfigure = new Reconfigure(sysfs, controller);
+            Outcome outcome;
+            if (rule.Mode == "devdax")
+            {
+                outcome = dev.Driver == "device_dax" ? new Outcome(OutcomeCode.Done, $"{dev.Name}: already devdax", []) : reconfigure.ToDevdax(dev.Name, force: true);
+            }
+            else if (dev.Driver != "kmem" && (rule.Mode == "system-ram" || rule.State is not null and not "unplugged"))
+            {
+                outcome = reconfigure.ToSystemRam(dev.Name, online: rule.State is not (null or "unplugged"), movable: rule.State != "online" && rule.State != "online_kernel", force: true);
+                if (outcome.Code == OutcomeCode.Done && rule.State is "online_kernel")
+                {
+                    outcome = controller.Set(dev.Name, rule.State);
+                }
+            }
+            else
+            {
+                outcome = rule.State is { } state ? controller.Set(dev.Name, state) : new Outcome(OutcomeCode.Done, $"{dev.Name}: nothing to do", []);
+            }
+
+            results.Add((dev.Name, outcome with { Message = $"{outcome.Message} [{rule.Source}]" }));
+        }
+
+        return results;
+    }
+}
