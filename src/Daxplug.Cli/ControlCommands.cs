@@ -108,6 +108,7 @@ internal static class ControlCommands
 
         var setDev = new Argument<string>("device") { Description = "The dax device (dax0.0)" };
         var state = new Argument<string>("state") { Description = "unplugged | online | online_kernel | online_movable" };
+        state.CompletionSources.Add(Controller.Targets);
         var dryRun = new Option<bool>("--dry-run", "-n") { Description = "Say what would be done; change nothing" };
         var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask before writing this machine's real /sys" };
         var set = new Command("set", "Move a whole device to a state, atomically: with the kernel's attribute when it has one, else as a " +
@@ -239,7 +240,27 @@ internal static class ControlCommands
 
             return results.Count == 0 ? 0 : results.Max(x => (int)x.Outcome.Code);
         });
-        return [list, blocks, set, recover, reconfigure, doctor, apply];
+        var shell = new Argument<string>("shell") { Description = "bash" };
+        var completion = new Command("completion", "Print a shell completion script: eval \"$(daxplug completion bash)\" or save it in /etc/bash_completion.d/daxplug");
+        completion.Arguments.Add(shell);
+        completion.SetAction(r =>
+        {
+            if (r.GetValue(shell) != "bash")
+            {
+                throw new CliException($"no completion for '{r.GetValue(shell)}' (bash only)", CliException.Usage);
+            }
+
+            // System.CommandLine answers "[suggest:POS] LINE" with the candidates, one per line.
+            Console.Out.Write(string.Join('\n',
+                "_daxplug() {",
+                "  local IFS=$'\\n'",
+                "  COMPREPLY=($(command daxplug \"[suggest:${COMP_POINT}]\" \"${COMP_LINE}\" 2>/dev/null))",
+                "}",
+                "complete -o default -F _daxplug daxplug",
+                ""));
+            return 0;
+        });
+        return [list, blocks, set, recover, reconfigure, doctor, apply, completion];
     }
 
     private static int Report(Outcome outcome)
