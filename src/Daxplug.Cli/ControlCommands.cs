@@ -198,9 +198,8 @@ internal static class ControlCommands
         apply.Options.Add(config);
         apply.Options.Add(daxctlConf);
         apply.Options.Add(yes);
-        apply.SetAction(r =>
+        List<Daxplug.Control.Policy.PolicyRule> LoadRules(ParseResult r)
         {
-            var t = Open(r);
             var warnings = new List<string>();
             var rules = new List<Daxplug.Control.Policy.PolicyRule>();
             var file = r.GetValue(config);
@@ -224,13 +223,11 @@ internal static class ControlCommands
             }
 
             warnings.ForEach(w => Console.Error.WriteLine($"daxplug: {w}"));
-            if (rules.Count == 0)
-            {
-                Console.Out.WriteLine("no policy: nothing to apply");
-                return 0;
-            }
+            return rules;
+        }
 
-            Confirm(t.Sysfs, r.GetValue(yes), "apply");
+        int RunApply(Target t, List<Daxplug.Control.Policy.PolicyRule> rules)
+        {
             var results = new Daxplug.Control.Policy.Apply(t.Sysfs, new Controller(t.Sysfs, t.StateDir, Progress.Create())).Run(rules);
             Save(t);
             foreach (var (_, outcome) in results)
@@ -239,7 +236,54 @@ internal static class ControlCommands
             }
 
             return results.Count == 0 ? 0 : results.Max(x => (int)x.Outcome.Code);
+        }
+
+        apply.SetAction(r =>
+        {
+            var t = Open(r);
+            var rules = LoadRules(r);
+            if (rules.Count == 0)
+            {
+                Console.Out.WriteLine("no policy: nothing to apply");
+                return 0;
+            }
+
+            Confirm(t.Sysfs, r.GetValue(yes), "apply");
+            return RunApply(t, rules);
         });
+
+        var settle = new Option<int>("--settle") { Description = "Milliseconds without new events before applying", DefaultValueFactory = _ => 1000 };
+        var watch = new Command("watch", "Listen to the kernel's uevents (netlink) and apply the policy whenever dax devices or memory " +
+                                         "blocks are added, once per burst; runs until SIGINT/SIGTERM. Acts on this machine's /sys only.");
+        foreach (var o in new Option[] { config, daxctlConf, settle, yes })
+        {
+            watch.Options.Add(o);
+        }
+
+        watch.SetAction(r =>
+        {
+            var t = Open(r);
+            if (!t.Sysfs.IsHost)
+            {
+                throw new CliException("watch reacts to this kernel's events, so it acts on /sys only (not --sim or another --sysfs)", CliException.Usage);
+            }
+
+            var rules = LoadRules(r);
+            Confirm(t.Sysfs, r.GetValue(yes), "watch");
+            using var cancel = new CancellationTokenSource();
+            using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; cancel.Cancel(); });
+            using var intr = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; cancel.Cancel(); });
+            using var socket = new Daxplug.Control.Watch.UeventSocket();
+            Console.Out.WriteLine($"watching for dax and memory events ({rules.Count} rule(s))");
+            RunApply(t, rules);
+            new Daxplug.Control.Watch.Watcher(socket, events =>
+            {
+                Console.Out.WriteLine($"{events.Count} event(s), first: {events[0].Action} {events[0].DevPath}");
+                RunApply(t, rules);
+            }, TimeSpan.FromMilliseconds(r.GetValue(settle))).Run(cancel.Token);
+            return 0;
+        });
+
         var shell = new Argument<string>("shell") { Description = "bash" };
         var completion = new Command("completion", "Print a shell completion script: eval \"$(daxplug completion bash)\" or save it in /etc/bash_completion.d/daxplug");
         completion.Arguments.Add(shell);
@@ -260,7 +304,7 @@ internal static class ControlCommands
                 ""));
             return 0;
         });
-        return [list, blocks, set, recover, reconfigure, doctor, apply, completion];
+        return [list, blocks, set, recover, reconfigure, doctor, apply, watch, completion];
     }
 
     private static int Report(Outcome outcome)

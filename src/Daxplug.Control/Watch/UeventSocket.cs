@@ -1,0 +1,79 @@
+using System.Runtime.InteropServices;
+
+namespace Daxplug.Control.Watch;
+
+/// <summary>Where uevents come from: the kernel's netlink socket, or a test's list.</summary>
+public interface IUeventSource : IDisposable
+{
+    /// <summary>The next event, or null when <paramref name="timeout"/> passed without one.</summary>
+    UeventMessage? Receive(TimeSpan timeout);
+}
+
+/// <summary>
+/// NETLINK_KOBJECT_UEVENT, group 1 (the kernel's broadcast), through three libc calls (toolchain.md §6): .NET's
+/// Socket has no AF_NETLINK.
+/// </summary>
+public sealed partial class UeventSocket : IUeventSource
+{
+    private const int AfNetlink = 16, SockDgram = 2, SockCloexec = 0x80000, NetlinkKobjectUevent = 15, SolSocket = 1, SoRcvtimeo = 20;
+    private readonly int fd;
+
+    public UeventSocket()
+    {
+        fd = Socket(AfNetlink, SockDgram | SockCloexec, NetlinkKobjectUevent);
+        if (fd < 0)
+        {
+            throw new IOException($"netlink socket: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        }
+
+        // struct sockaddr_nl { sa_family_t nl_family; unsigned short nl_pad; __u32 nl_pid; __u32 nl_groups; }
+        Span<byte> addr = stackalloc byte[12];
+        addr.Clear();
+        BitConverter.TryWriteBytes(addr, (ushort)AfNetlink);
+        BitConverter.TryWriteBytes(addr[8..], 1u);
+        if (Bind(fd, addr, addr.Length) != 0)
+        {
+            var error = Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError());
+            Close(fd);
+            throw new IOException($"netlink bind: {error}");
+        }
+    }
+
+    public UeventMessage? Receive(TimeSpan timeout)
+    {
+        // struct timeval { long tv_sec; long tv_usec; }
+        Span<long> tv = [(long)timeout.TotalSeconds, (long)(timeout.TotalMicroseconds % 1_000_000)];
+        SetSockOpt(fd, SolSocket, SoRcvtimeo, MemoryMarshal.AsBytes(tv), 16);
+        var buf = new byte[16384];
+        while (true)
+        {
+            nint n = Recv(fd, buf, buf.Length, 0);
+            if (n < 0)
+            {
+                return null;
+            }
+
+            if (UeventMessage.Parse(buf.AsSpan(0, (int)n)) is { } message)
+            {
+                return message;
+            }
+        }
+    }
+
+    public void Dispose() => Close(fd);
+
+    [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
+    private static partial int Socket(int domain, int type, int protocol);
+
+    [LibraryImport("libc", EntryPoint = "bind", SetLastError = true)]
+    private static partial int Bind(int fd, ReadOnlySpan<byte> addr, int len);
+
+    [LibraryImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
+    private static partial int SetSockOpt(int fd, int level, int name, ReadOnlySpan<byte> value, int len);
+
+    [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
+    private static partial nint Recv(int fd, Span<byte> buf, nint len, int flags);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int fd);
+}
