@@ -84,19 +84,6 @@ internal static class SimShow
         }
     }
 
-    /// <summary>Sizes as lsmem prints them: 128M, 2G, 1.5G.</summary>
-    public static string Size(ulong bytes)
-    {
-        string[] units = ["B", "K", "M", "G", "T", "P"];
-        double v = bytes;
-        int u = 0;
-        while (v >= 1024 && u < units.Length - 1)
-        {
-            v /= 1024;
-            u++;
-        }
-
-        return (Math.Abs(v - Math.Round(v)) < 0.05 ? Math.Round(v).ToString(System.Globalization.CultureInfo.InvariantCulture)
-            : v.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)) + units[u];
-    }
+    /// <summary>Sizes as lsmem prints them (the controller's table formatter).</summary>
+    public static string Size(ulong bytes) => Daxplug.Control.Listing.Tables.Size(bytes);
 }
