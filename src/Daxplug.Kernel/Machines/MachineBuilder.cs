@@ -41,6 +41,14 @@ public static class MachineBuilder
         }
 
         BootBlocks(kernel, ram);
+        foreach (var (start, end) in spec.Unmovable.Select(Addresses.ParseRange))
+        {
+            foreach (var block in kernel.Hotplug.BlocksOf(start, end - start + 1))
+            {
+                block.Faults.Unmovable = true;
+            }
+        }
+
         BootNodeStates(kernel, ram);
         var blockPages = new Dictionary<int, ulong>();
         foreach (var b in kernel.Blocks.All())

@@ -32,6 +32,10 @@ public sealed class MachineSpec
     /// <summary>Top-level /proc/iomem resources; when absent, one "System RAM" per RAM range is made.</summary>
     public List<ResourceSpec>? Iomem { get; set; }
 
+    /// <summary>Boot memory holding unmovable pages (the kernel image, firmware tables): its blocks cannot be
+    /// offlined (EBUSY), as on a real kernel.</summary>
+    public List<string> Unmovable { get; set; } = [];
+
     /// <summary>Device-DAX regions and the devices in them at boot.</summary>
     public List<DaxRegionSpec> DaxRegions { get; set; } = [];
 }
