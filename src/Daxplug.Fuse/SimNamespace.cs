@@ -77,7 +77,7 @@ public static class SimNamespace
             var node = Path.Combine(dev, d.Name);
             if (!File.Exists(node))
             {
-                Check(Interop.Libc.Mknod(node, Interop.Libc.SIfChr | 0x180, Interop.Libc.MakeDev(Kernel.Dax.DaxBus.Major, (uint)d.Minor)), $"mknod {node}");
+                Check(Interop.Libc.Mknod(node, Interop.Libc.SIfChr | 0x180, Interop.Libc.MakeDev((uint)kernel.Dax.Major, (uint)d.Minor)), $"mknod {node}");
             }
         }
 

@@ -10,8 +10,9 @@ namespace Daxplug.Kernel.Dax;
 /// </summary>
 public sealed partial class DaxBus
 {
-    /// <summary>The "dax" char device major (dynamic; 251 on the 6.18 oracle).</summary>
-    public const int Major = 251;
+    /// <summary>The "dax" char device major: dynamic in the kernel, so the machine says it (251 on the 6.18
+    /// oracle, 252 on 6.12).</summary>
+    public int Major => kernel.Machine.DaxMajor;
 
     private readonly KernelModel kernel;
     private readonly List<DaxRegion> regions = [];

@@ -54,8 +54,8 @@ internal static class DaxSysfs
             name => bus.Regions.FirstOrDefault(r => ParentName(r) == name) is { } region ? RegionParent(kernel, region) : null));
 
         sys.Dir("dev").Dir("char").AddSource(new KernfsSource(
-            () => bus.Devices.Select(d => $"{DaxBus.Major}:{d.Minor}"),
-            name => bus.Devices.FirstOrDefault(d => $"{DaxBus.Major}:{d.Minor}" == name) is { } dev ? new KernfsLink(name, $"../../{dev.SysPath}") : null));
+            () => bus.Devices.Select(d => $"{bus.Major}:{d.Minor}"),
+            name => bus.Devices.FirstOrDefault(d => $"{bus.Major}:{d.Minor}" == name) is { } dev ? new KernfsLink(name, $"../../{dev.SysPath}") : null));
     }
 
     private static string ParentName(DaxRegion region) => region.ParentPath.Split('/')[^1];
@@ -118,9 +118,9 @@ internal static class DaxSysfs
         dir.Add(new KernfsAttribute("resource", Mode0400, () => KernelFormat.HexPrefixed(dev.Ranges.Count > 0 ? dev.Ranges[0].Start : dev.Region.Res.Start) + "\n", null));
         dir.Add(KernfsAttribute.ReadOnly("numa_node", () => KernelFormat.Dec(dev.Region.NumaNode) + "\n"));
         dir.Add(KernfsAttribute.ReadWrite("memmap_on_memory", () => (dev.MemmapOnMemory ? "1" : "0") + "\n", buf => bus.MemmapOnMemoryStore(dev, buf)));
-        dir.Add(KernfsAttribute.ReadOnly("dev", () => $"{DaxBus.Major}:{dev.Minor}\n"));
+        dir.Add(KernfsAttribute.ReadOnly("dev", () => $"{bus.Major}:{dev.Minor}\n"));
         dir.Add(Uevent.File(kernel, "/" + dev.SysPath, "dax", () =>
-            $"MAJOR={DaxBus.Major}\nMINOR={dev.Minor}\nDEVNAME={dev.Name}\n" + (dev.Driver is { } d ? $"DRIVER={d.Name}\n" : "") + "MODALIAS=dax:t0\n"));
+            $"MAJOR={bus.Major}\nMINOR={dev.Minor}\nDEVNAME={dev.Name}\n" + (dev.Driver is { } d ? $"DRIVER={d.Name}\n" : "") + "MODALIAS=dax:t0\n"));
         dir.Add(new KernfsLink("subsystem", "../../../../bus/dax"));
         dir.Add(new KernfsDir("power"));
         if (dev.Driver is { } drv)

@@ -32,6 +32,9 @@ public sealed class MachineSpec
     /// <summary>Top-level /proc/iomem resources; when absent, one "System RAM" per RAM range is made.</summary>
     public List<ResourceSpec>? Iomem { get; set; }
 
+    /// <summary>The major number of the "dax" char devices (allocated dynamically by the kernel).</summary>
+    public int DaxMajor { get; set; } = 251;
+
     /// <summary>Boot memory holding unmovable pages (the kernel image, firmware tables): its blocks cannot be
     /// offlined (EBUSY), as on a real kernel.</summary>
     public List<string> Unmovable { get; set; } = [];
