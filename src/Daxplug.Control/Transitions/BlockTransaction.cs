@@ -126,7 +126,7 @@ public sealed class BlockTransaction(ISysfs sysfs, Action<int, int>? progress = 
 
         if (after is null || !Satisfies(after, target))
         {
-            return $"memory{id}: '{target}' was accepted but the block is {(after is null ? "gone" : Describe(after.Online, after.Zone))}";
+            return $"memory{id}: '{target}' was accepted but the block is {(after is null ? "gone" : Describe(after.Online, after.Zone))} right after (another controller changed it)";
         }
 
         Steps.Add($"memory{id}: {target}{(after.Zone is { } z ? $" ({z})" : "")}");
