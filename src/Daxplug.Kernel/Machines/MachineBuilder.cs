@@ -153,6 +153,7 @@ public static class MachineBuilder
         p.MovableNode = spec.MovableNode;
         p.MemmapOnMemory = spec.MemmapOnMemory is "N" or "Y" or "force" ? spec.MemmapOnMemory : throw new FormatException("memmapOnMemory is N, Y or force");
         p.DemotionEnabled = spec.DemotionEnabled;
+        p.KernelZonePinning = spec.KernelZonePinning;
     }
 
     /// <summary>Whole pages [start, end) of each inclusive byte range, sorted.</summary>

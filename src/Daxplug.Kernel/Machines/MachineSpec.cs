@@ -32,6 +32,9 @@ public sealed class MachineSpec
     /// <summary>Top-level /proc/iomem resources; when absent, one "System RAM" per RAM range is made.</summary>
     public List<ResourceSpec>? Iomem { get; set; }
 
+    /// <summary>Hot-added memory onlined into a kernel zone gets unmovable pages (slab), so it cannot be offlined.</summary>
+    public bool KernelZonePinning { get; set; }
+
     /// <summary>The major number of the "dax" char devices (allocated dynamically by the kernel).</summary>
     public int DaxMajor { get; set; } = 251;
 

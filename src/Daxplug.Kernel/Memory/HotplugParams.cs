@@ -29,6 +29,9 @@ public sealed class HotplugParams
     /// <summary>memory_hotplug.memmap_on_memory as its parameter reads: "N", "Y" or "force". Boot only.</summary>
     public string MemmapOnMemory { get; set; } = "N";
 
+    /// <summary>Whether hot-added memory onlined into a kernel zone gets unmovable pages (then cannot be offlined).</summary>
+    public bool KernelZonePinning { get; set; }
+
     /// <summary>/sys/kernel/mm/numa/demotion_enabled.</summary>
     public bool DemotionEnabled { get; set; }
 }

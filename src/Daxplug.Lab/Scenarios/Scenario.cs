@@ -1,0 +1,110 @@
+using System.Text;
+using Daxplug.Kernel;
+using Daxplug.Kernel.Machines;
+
+namespace Daxplug.Lab.Scenarios;
+
+/// <summary>An agent of a scenario: what it is (a kind) and what it acts on.</summary>
+public sealed record AgentSpec(string Kind, string Device, IReadOnlyList<long>? Blocks = null);
+
+/// <summary>A scenario as data: a machine, how it boots, and the agents that race.</summary>
+public sealed record ScenarioSpec(string Name, string Machine, string BootPolicy, bool KernelZonePinning, IReadOnlyList<AgentSpec> Agents);
+
+/// <summary>One violation of an invariant, with the step it was seen at.</summary>
+public sealed record Violation(string Kind, string Detail, int Step);
+
+/// <summary>
+/// What agents do, modelled on the real things (userland.md): a device controller that unplugs or onlines
+/// through the kernel's attribute when there is one and otherwise as daxctl does (per block, stop at the first
+/// error, re-check, unbind); a zone mover that re-onlines one block into the kernel zone (a misguided udev rule).
+/// Each agent checks its own claims the moment the kernel answers: a success must leave the device as claimed.
+/// </summary>
+public sealed class ScenarioRun
+{
+    private readonly KernelModel kernel;
+
+    public ScenarioRun(ScenarioSpec spec, AbiProfile abi)
+    {
+        var machine = BuiltinMachines.Load(spec.Machine);
+        machine.AutoOnlineBlocks = spec.BootPolicy;
+        machine.KernelZonePinning = spec.KernelZonePinning;
+        kernel = MachineBuilder.Build(machine, abi);
+        Spec = spec;
+    }
+
+    public ScenarioSpec Spec { get; }
+
+    public KernelModel Kernel => kernel;
+
+    public List<Violation> Violations { get; } = [];
+
+    /// <summary>The log of what agents did and what the kernel answered, in order.</summary>
+    public List<string> Log { get; } = [];
+
+    public Action Body(AgentSpec agent, Func<int> step) => agent.Kind switch
+    {
+        "device-unplug" => () => DeviceUnplug(agent, step),
+        "zone-mover" => () => ZoneMover(agent, step),
+        _ => throw new FormatException($"unknown agent kind '{agent.Kind}'"),
+    };
+
+    /// <summary>Checks at quiescence: the model's own consistency.</summary>
+    public void CheckQuiescent(int step)
+    {
+        foreach (var problem in Invariants.Check(kernel))
+        {
+            Violations.Add(new Violation("inconsistent", problem, step));
+        }
+    }
+
+    private int Write(string agent, string path, string value)
+    {
+        int rc = kernel.Sysfs.Write(path, Encoding.ASCII.GetBytes(value + "\n"));
+        lock (Log)
+        {
+            Log.Add($"{agent}: {path} <- {value}: {(rc >= 0 ? "ok" : ErrnoText.Name((Errno)(-rc)))}");
+        }
+
+        return rc;
+    }
+
+    private void DeviceUnplug(AgentSpec agent, Func<int> step)
+    {
+        var dev = kernel.Dax.Find(agent.Device)!;
+        if (kernel.KmemDriver.AttributeName is { } attr)
+        {
+            var word = attr == "state" ? "unplugged" : "unplug";
+            if (Write(agent.Kind, $"/sys/bus/dax/devices/{agent.Device}/{attr}", word) >= 0)
+            {
+                // The claim: the device's memory is gone.
+                int left = dev.Kmem is { } data ? kernel.KmemDriver.Blocks(dev, data).Count() : 0;
+                if (left > 0)
+                {
+                    Violations.Add(new Violation("false-success", $"{agent.Device}: '{word}' succeeded but {left} block(s) remain", step()));
+                }
+            }
+
+            return;
+        }
+
+        // Mainline: daxctl reconfigure-device -m devdax -f: offline each block, stop at the first error.
+        foreach (var mem in dev.Kmem is { } d ? kernel.KmemDriver.Blocks(dev, d).ToList() : [])
+        {
+            if (mem.State != Daxplug.Kernel.Memory.MemoryBlockState.Offline && Write(agent.Kind, $"/sys/devices/system/memory/memory{mem.Id}/state", "offline") < 0)
+            {
+                return;
+            }
+        }
+    }
+
+    private void ZoneMover(AgentSpec agent, Func<int> step)
+    {
+        foreach (var b in agent.Blocks ?? [])
+        {
+            if (Write(agent.Kind, $"/sys/devices/system/memory/memory{b}/state", "offline") >= 0)
+            {
+                Write(agent.Kind, $"/sys/devices/system/memory/memory{b}/state", "online_kernel");
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using Daxplug.Kernel;
+using Daxplug.Lab.Scenarios;
+using Daxplug.Lab.Scheduling;
+
+namespace Daxplug.Lab.Tests;
+
+/// <summary>
+/// The lab finds v3's partial unplug from a scenario that only names agents and a machine: a device controller
+/// unplugging dax1.0 while a udev-style agent re-onlines one block of its second range into the kernel zone (where
+/// the kernel may pin it). On the contract profile the same scenario has no violation.
+/// </summary>
+public class ScenarioTests
+{
+    private static readonly ScenarioSpec UnplugVersusZoneMover = new(
+        "unplug-vs-zone-mover", "default", "online_movable", KernelZonePinning: true,
+        [new AgentSpec("device-unplug", "dax1.0"), new AgentSpec("zone-mover", "dax1.0", [1160])]);
+
+    [Fact]
+    public void HotplugV3_PartialUnplugReportedAsSuccess_IsFound_AndItsTraceReplays()
+    {
+        var found = Explorer.Explore(UnplugVersusZoneMover, AbiProfile.HotplugV3, schedules: 200);
+        Assert.True(found.ContainsKey("false-success"), "v3's partial unplug was not found in 200 schedules");
+        var first = found["false-success"].First;
+        Assert.Contains("succeeded but 64 block(s) remain", first.Violations.First(v => v.Kind == "false-success").Detail);
+
+        var replay = Explorer.RunOne(UnplugVersusZoneMover, AbiProfile.HotplugV3, new ReplayStrategy(first.Trace.Select(t => t.Agent).ToList()), first.Seed);
+        Assert.Equal(first.Trace, replay.Trace);
+        Assert.Equal(first.Violations, replay.Violations);
+        Assert.Equal(first.Log, replay.Log);
+    }
+
+    [Theory]
+    [InlineData(AbiProfile.Hotplug)]
+    [InlineData(AbiProfile.StateV7)]
+    public void AtomicProfiles_HaveNoViolation(AbiProfile abi)
+    {
+        var found = Explorer.Explore(UnplugVersusZoneMover, abi, schedules: 200);
+        Assert.Empty(found);
+    }
+}
