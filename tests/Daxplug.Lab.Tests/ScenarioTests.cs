@@ -38,3 +38,37 @@ public class ScenarioTests
         Assert.Empty(found);
     }
 }
+
+/// <summary>The other two defects reviewers found in v3, and daxctl's race on mainline, from the built-in scenarios.</summary>
+public class BuiltinScenarioTests
+{
+    [Theory]
+    [InlineData("device-cycle", "false-success", "'unplug' succeeded but 128 block(s) exist")]
+    [InlineData("daxctl-devdax", "stranded", "kmem unbind succeeded but 128 block(s) stay until reboot")]
+    public void HotplugV3_Defect_IsFound(string scenario, string kind, string detail)
+    {
+        var found = Explorer.Explore(BuiltinScenarios.Find(scenario)!, AbiProfile.HotplugV3, schedules: 20);
+        Assert.True(found.ContainsKey(kind), $"{scenario}: no {kind}");
+        Assert.Contains(detail, found[kind].First.Violations.First(v => v.Kind == kind).Detail);
+    }
+
+    [Theory]
+    [InlineData("unplug-vs-zone-mover")]
+    [InlineData("device-cycle")]
+    [InlineData("daxctl-devdax")]
+    public void AtomicProfiles_HaveNoViolation(string scenario)
+    {
+        foreach (var abi in new[] { AbiProfile.Hotplug, AbiProfile.StateV7 })
+        {
+            Assert.Empty(Explorer.Explore(BuiltinScenarios.Find(scenario)!, abi, schedules: 100));
+        }
+    }
+
+    [Fact]
+    public void Mainline_DaxctlAgainstAUdevOnliner_StrandsMemoryInSomeSchedules()
+    {
+        var found = Explorer.Explore(BuiltinScenarios.Find("daxctl-devdax-vs-udev")!, AbiProfile.Mainline, schedules: 300);
+        Assert.True(found.TryGetValue("stranded", out var stranded), "no schedule stranded memory");
+        Assert.InRange(stranded.Count, 1, 299);
+    }
+}

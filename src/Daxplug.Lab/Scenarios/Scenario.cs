@@ -45,6 +45,9 @@ public sealed class ScenarioRun
     {
         "device-unplug" => () => DeviceUnplug(agent, step),
         "zone-mover" => () => ZoneMover(agent, step),
+        "device-cycle" => () => DeviceCycle(agent, step),
+        "daxctl-devdax" => () => DaxctlDevdax(agent, step),
+        "udev-onliner" => () => UdevOnliner(agent),
         _ => throw new FormatException($"unknown agent kind '{agent.Kind}'"),
     };
 
@@ -93,6 +96,78 @@ public sealed class ScenarioRun
             if (mem.State != Daxplug.Kernel.Memory.MemoryBlockState.Offline && Write(agent.Kind, $"/sys/devices/system/memory/memory{mem.Id}/state", "offline") < 0)
             {
                 return;
+            }
+        }
+    }
+
+    // Unplug, online again, unplug again: each success claims the device is as asked.
+    private void DeviceCycle(AgentSpec agent, Func<int> step)
+    {
+        if (kernel.KmemDriver.AttributeName is not { } attr)
+        {
+            return;
+        }
+
+        var dev = kernel.Dax.Find(agent.Device)!;
+        var unplug = attr == "state" ? "unplugged" : "unplug";
+        foreach (var word in new[] { unplug, "online_movable", unplug })
+        {
+            if (Write(agent.Kind, $"/sys/bus/dax/devices/{agent.Device}/{attr}", word) < 0)
+            {
+                return;
+            }
+
+            int blocks = dev.Kmem is { } data ? kernel.KmemDriver.Blocks(dev, data).Count() : 0;
+            int online = dev.Kmem is { } d2 ? kernel.KmemDriver.Blocks(dev, d2).Count(b => b.State == Daxplug.Kernel.Memory.MemoryBlockState.Online) : 0;
+            if (word == unplug ? blocks > 0 : online == 0)
+            {
+                Violations.Add(new Violation("false-success", $"{agent.Device}: '{word}' succeeded but {blocks} block(s) exist, {online} online", step()));
+            }
+        }
+    }
+
+    // daxctl reconfigure-device -m devdax -f: offline every block (stop at the first error), refuse if any is still
+    // online, then unbind kmem. The unbind "succeeds" whatever happens; its claim is that the memory is gone.
+    private void DaxctlDevdax(AgentSpec agent, Func<int> step)
+    {
+        var dev = kernel.Dax.Find(agent.Device)!;
+        var blocks = dev.Kmem is { } d ? kernel.KmemDriver.Blocks(dev, d).ToList() : [];
+        foreach (var mem in blocks)
+        {
+            if (mem.State != Daxplug.Kernel.Memory.MemoryBlockState.Offline && Write(agent.Kind, $"/sys/devices/system/memory/memory{mem.Id}/state", "offline") < 0
+                && mem.State != Daxplug.Kernel.Memory.MemoryBlockState.Offline)
+            {
+                return;
+            }
+        }
+
+        if (blocks.Any(b => b.State == Daxplug.Kernel.Memory.MemoryBlockState.Online))
+        {
+            lock (Log)
+            {
+                Log.Add($"{agent.Kind}: refusing to change modes (blocks online)");
+            }
+
+            return;
+        }
+
+        Write(agent.Kind, "/sys/bus/dax/drivers/kmem/unbind", agent.Device);
+        int left = blocks.Count(b => kernel.Blocks.Find(b.Id) == b);
+        if (left > 0)
+        {
+            Violations.Add(new Violation("stranded", $"{agent.Device}: kmem unbind succeeded but {left} block(s) stay until reboot", step()));
+        }
+    }
+
+    // A RHEL-style rule acting on each block of the device it sees offline: online it (movable, as on bare metal).
+    private void UdevOnliner(AgentSpec agent)
+    {
+        var dev = kernel.Dax.Find(agent.Device)!;
+        foreach (var mem in dev.Kmem is { } d ? kernel.KmemDriver.Blocks(dev, d).ToList() : [])
+        {
+            if (mem.State == Daxplug.Kernel.Memory.MemoryBlockState.Offline)
+            {
+                Write(agent.Kind, $"/sys/devices/system/memory/memory{mem.Id}/state", "online_movable");
             }
         }
     }
