@@ -5,6 +5,7 @@ try
 {
     var root = new RootCommand("daxplug: atomic hot-plugging of device memory (CXL, HMEM, pmem via device-DAX), and a simulated kernel to try it on.");
     root.Subcommands.Add(SimCommands.Build());
+    root.Subcommands.Add(LabCommands.Build());
     foreach (var command in ControlCommands.Build(root))
     {
         root.Subcommands.Add(command);

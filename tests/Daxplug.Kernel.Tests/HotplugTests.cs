@@ -223,3 +223,21 @@ public class HotplugTests
         }
     }
 }
+
+/// <summary>A store that raced with the removal of its block (found by the race lab).</summary>
+public class RemovedBlockTests
+{
+    [Fact]
+    public void StoreOnARemovedBlock_IsEnodev_AndAccountsNothing()
+    {
+        var k = TestKernel.Small();
+        Assert.Equal(Errno.None, k.AddMemory(1, 8UL << 30, 1UL << 30));
+        // An open file (a sysfs node looked up before the removal), then the range goes away.
+        Assert.Equal(Errno.None, k.Sysfs.Lookup($"{TestKernel.Mem}/memory64/state", out var node));
+        var state = Assert.IsType<Sysfs.KernfsAttribute>(node);
+        Assert.Equal(Errno.None, k.Hotplug.RemoveMemory(8UL << 30, 1UL << 30));
+        Assert.Equal(-(int)Errno.ENODEV, k.Sysfs.WriteOpened($"{TestKernel.Mem}/memory64/state", state, "online_movable"u8));
+        Assert.Equal("0\n", k.Cat("/sys/devices/system/node/has_memory"));
+        k.AssertConsistent();
+    }
+}

@@ -54,6 +54,9 @@ public sealed class MemoryBlock
 
     public bool HasHoles => PresentPages != NrPages;
 
+    /// <summary>The device is unregistered: its sysfs files are deactivated (kernfs_get_active() fails).</summary>
+    public bool Removed { get; internal set; }
+
     /// <summary>Faults injected into this block (the model's debugfs).</summary>
     public BlockFaults Faults { get; } = new();
 

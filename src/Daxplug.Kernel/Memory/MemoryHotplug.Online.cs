@@ -20,6 +20,14 @@ public sealed partial class MemoryHotplug
         int ret;
         using (kernel.DeviceHotplugLock.Hold())
         {
+            // A store that waited for the lock while the block was being removed finds its kernfs node
+            // deactivated: kernfs_fop_write_iter() answers -ENODEV (lock_device_hotplug_sysfs() restarts the
+            // syscall rather than deadlock with the removal).
+            if (mem.Removed)
+            {
+                return Errno.ENODEV;
+            }
+
             if (onlineType == OnlineType.Offline)
             {
                 ret = DeviceOffline(mem);
@@ -47,6 +55,11 @@ public sealed partial class MemoryHotplug
         int ret;
         using (kernel.DeviceHotplugLock.Hold())
         {
+            if (mem.Removed)
+            {
+                return Errno.ENODEV;
+            }
+
             ret = value ? DeviceOnline(mem) : DeviceOffline(mem);
         }
 

@@ -106,6 +106,7 @@ public sealed partial class MemoryHotplug
     // Models remove_memory_block(): unlink from the node and unregister the device.
     private void UnregisterBlock(MemoryBlock mem)
     {
+        mem.Removed = true;
         kernel.Blocks.Remove(mem);
         lock (blocksPerNode)
         {

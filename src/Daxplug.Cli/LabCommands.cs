@@ -1,0 +1,130 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Daxplug.Kernel;
+using Daxplug.Lab;
+using Daxplug.Lab.Scenarios;
+
+namespace Daxplug.Cli;
+
+/// <summary>"lab run" and "lab matrix": competing controllers under the deterministic scheduler.</summary>
+internal static class LabCommands
+{
+    public static Command Build()
+    {
+        var lab = new Command("lab", "The race lab: competing controllers under a deterministic scheduler, per ABI profile.\n\n" +
+                                     "Examples:\n  daxplug lab run --abi hotplug-v3 --scenario unplug-vs-zone-mover\n  daxplug lab matrix --schedules 1000 --json");
+        var abi = new Option<string>("--abi") { Description = $"ABI profile: {string.Join(", ", AbiProfiles.All)}", DefaultValueFactory = _ => "hotplug" };
+        var scenario = new Option<string>("--scenario", "-s") { Description = $"One of: {string.Join(", ", BuiltinScenarios.All.Select(s => s.Name))}", Required = true };
+        var schedules = new Option<int>("--schedules", "-n") { Description = "How many schedules (seeds) to explore", DefaultValueFactory = _ => 1000 };
+        var seed = new Option<int>("--seed") { Description = "First seed", DefaultValueFactory = _ => 0 };
+        var run = new Command("run", "Explore one scenario on one profile; print violations by kind with the first schedule of each, step by step");
+        foreach (var o in new Option[] { abi, scenario, schedules, seed })
+        {
+            run.Options.Add(o);
+        }
+
+        run.SetAction(r =>
+        {
+            var profile = Profile(r.GetValue(abi)!);
+            var spec = BuiltinScenarios.Find(r.GetValue(scenario)!) ?? throw new CliException($"unknown scenario '{r.GetValue(scenario)}'", CliException.Usage);
+            var sw = Stopwatch.StartNew();
+            var found = Explorer.Explore(spec, profile, r.GetValue(schedules), r.GetValue(seed));
+            Console.Out.WriteLine($"{spec.Name} on {AbiProfiles.Name(profile)}: {r.GetValue(schedules)} schedules in {sw.ElapsedMilliseconds} ms");
+            if (found.Count == 0)
+            {
+                Console.Out.WriteLine("no violations");
+                return 0;
+            }
+
+            foreach (var (kind, (count, first)) in found)
+            {
+                Console.Out.WriteLine($"\n{kind}: {count} schedule(s); first at seed {first.Seed}: {first.Violations.First(v => v.Kind == kind).Detail}");
+                foreach (var line in first.Log)
+                {
+                    Console.Out.WriteLine($"  {line}");
+                }
+            }
+
+            return 1;
+        });
+
+        var json = new Option<bool>("--json") { Description = "A list of {abi, scenario, schedules, violations: {kind: count}}" };
+        var matrixSchedules = new Option<int>("--schedules", "-n") { Description = "Schedules per cell", DefaultValueFactory = _ => 1000 };
+        var matrix = new Command("matrix", "Every scenario on every profile: violations per 10k schedules");
+        matrix.Options.Add(json);
+        matrix.Options.Add(matrixSchedules);
+        matrix.SetAction(r =>
+        {
+            int n = r.GetValue(matrixSchedules);
+            var cells = new List<(string Abi, string Scenario, Dictionary<string, int> Violations)>();
+            foreach (var spec in BuiltinScenarios.All)
+            {
+                foreach (var profile in Enum.GetValues<AbiProfile>())
+                {
+                    var found = Explorer.Explore(spec, profile, n);
+                    cells.Add((AbiProfiles.Name(profile), spec.Name, found.ToDictionary(kv => kv.Key, kv => kv.Value.Count)));
+                }
+            }
+
+            Console.Out.Write(r.GetValue(json) ? MatrixJson(cells, n) : MatrixTable(cells, n));
+            return 0;
+        });
+
+        lab.Subcommands.Add(run);
+        lab.Subcommands.Add(matrix);
+        return lab;
+    }
+
+    private static AbiProfile Profile(string name) =>
+        AbiProfiles.Parse(name) ?? throw new CliException($"unknown --abi '{name}' (one of: {string.Join(", ", AbiProfiles.All)})", CliException.Usage);
+
+    private static string MatrixTable(List<(string Abi, string Scenario, Dictionary<string, int> Violations)> cells, int n)
+    {
+        var sb = new StringBuilder($"violations per 10k schedules ({n} schedules per cell)\n\n");
+        sb.Append($"{"scenario",-24}").AppendJoin("", AbiProfiles.All.Select(a => $"{a,-22}")).Append('\n');
+        foreach (var scenario in cells.Select(c => c.Scenario).Distinct())
+        {
+            sb.Append($"{scenario,-24}");
+            foreach (var abi in AbiProfiles.All)
+            {
+                var v = cells.First(c => c.Scenario == scenario && c.Abi == abi).Violations;
+                var text = v.Count == 0 ? "0" : string.Join(" ", v.Select(kv => $"{kv.Key}:{kv.Value * 10000L / n}"));
+                sb.Append($"{text,-22}");
+            }
+
+            sb.Append('\n');
+        }
+
+        return sb.ToString();
+    }
+
+    private static string MatrixJson(List<(string Abi, string Scenario, Dictionary<string, int> Violations)> cells, int n)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartArray();
+            foreach (var (abi, scenario, violations) in cells)
+            {
+                w.WriteStartObject();
+                w.WriteString("abi", abi);
+                w.WriteString("scenario", scenario);
+                w.WriteNumber("schedules", n);
+                w.WriteStartObject("violations");
+                foreach (var (kind, count) in violations)
+                {
+                    w.WriteNumber(kind, count);
+                }
+
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(ms.ToArray()) + "\n";
+    }
+}
