@@ -87,6 +87,29 @@ public sealed class ControllerTests : IDisposable
         return s;
     }
 
+    /// <summary>From the n-th block onlined on, MEM_GOING_ONLINE fails with ENOMEM (until disposed).</summary>
+    private static IDisposable FailOnliningAfter(TestSysfs s, int n)
+    {
+        int onlined = 0;
+        var sub = s.Kernel.Uevents.Subscribe(e =>
+        {
+            if (e.Action == "online" && ++onlined == n)
+            {
+                s.Kernel.NotifierInject.SetGoingOnline(-12);
+            }
+        });
+        return new Cleanup(() =>
+        {
+            sub.Dispose();
+            s.Kernel.NotifierInject.SetGoingOnline(0);
+        });
+    }
+
+    private sealed class Cleanup(Action action) : IDisposable
+    {
+        public void Dispose() => action();
+    }
+
     [Fact]
     public void Mainline_PerBlock_OnlineKernelThenMovable()
     {
@@ -137,17 +160,12 @@ public sealed class ControllerTests : IDisposable
         }
 
         var before = Blocks(s, "dax1.0");
-        int onlined = 0;
-        using var sub = s.Kernel.Uevents.Subscribe(e =>
+        Outcome outcome;
+        using (FailOnliningAfter(s, 70))
         {
-            if (e.Action == "online" && ++onlined == 70)
-            {
-                s.Kernel.NotifierInject.SetGoingOnline(-12);
-            }
-        });
-        var outcome = c.Set("dax1.0", "online_movable");
-        Assert.Equal(OutcomeCode.RolledBack, outcome.Code);
-        s.Kernel.NotifierInject.SetGoingOnline(0);
+            outcome = c.Set("dax1.0", "online_movable");
+        }
+
         Assert.Equal(before, Blocks(s, "dax1.0"));
         Assert.Empty(Invariants.Check(s.Kernel));
     }
@@ -158,16 +176,12 @@ public sealed class ControllerTests : IDisposable
         // v3 ignores failures after the first range: the write "succeeds" with range 2 offline.
         var s = V3Unplugged();
         var c = new Controller(s, new StateDir(tmp.Path));
-        int onlined = 0;
-        using var sub = s.Kernel.Uevents.Subscribe(e =>
+        Outcome outcome;
+        using (FailOnliningAfter(s, 80))
         {
-            if (e.Action == "online" && ++onlined == 80)
-            {
-                s.Kernel.NotifierInject.SetGoingOnline(-12);
-            }
-        });
-        var outcome = c.Set("dax1.0", "online_movable");
-        s.Kernel.NotifierInject.SetGoingOnline(0);
+            outcome = c.Set("dax1.0", "online_movable");
+        }
+
         Assert.Equal(OutcomeCode.RolledBack, outcome.Code);
         Assert.Contains("the kernel reported success but the device is mixed", outcome.Message);
         Assert.Equal("unplugged", Discover.Device(s, "dax1.0")!.State);
@@ -181,16 +195,12 @@ public sealed class ControllerTests : IDisposable
         var c = new Controller(s, new StateDir(tmp.Path));
         Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", "online_movable").Code);
         Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", "unplugged").Code);
-        int onlined = 0;
-        using var sub = s.Kernel.Uevents.Subscribe(e =>
+        Outcome outcome;
+        using (FailOnliningAfter(s, 80))
         {
-            if (e.Action == "online" && ++onlined == 80)
-            {
-                s.Kernel.NotifierInject.SetGoingOnline(-12);
-            }
-        });
-        var outcome = c.Set("dax1.0", "online_movable");
-        s.Kernel.NotifierInject.SetGoingOnline(0);
+            outcome = c.Set("dax1.0", "online_movable");
+        }
+
         Assert.Equal(OutcomeCode.Stranded, outcome.Code);
         Assert.Contains("the kernel reported success but the device is mixed", outcome.Message);
         Assert.Contains("memory1024-1087 online (Movable)", outcome.Message);
