@@ -166,6 +166,7 @@ public sealed class ControllerTests : IDisposable
             outcome = c.Set("dax1.0", "online_movable");
         }
 
+        Assert.Equal(OutcomeCode.RolledBack, outcome.Code);
         Assert.Equal(before, Blocks(s, "dax1.0"));
         Assert.Empty(Invariants.Check(s.Kernel));
     }
