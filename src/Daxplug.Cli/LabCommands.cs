@@ -19,8 +19,9 @@ internal static class LabCommands
         var scenario = new Option<string>("--scenario", "-s") { Description = $"One of: {string.Join(", ", BuiltinScenarios.All.Select(s => s.Name))}", Required = true };
         var schedules = new Option<int>("--schedules", "-n") { Description = "How many schedules (seeds) to explore", DefaultValueFactory = _ => 1000 };
         var seed = new Option<int>("--seed") { Description = "First seed", DefaultValueFactory = _ => 0 };
+        var save = new Option<string?>("--save") { Description = "Directory to save the first schedule of each violation kind in (for replay and svg)" };
         var run = new Command("run", "Explore one scenario on one profile; print violations by kind with the first schedule of each, step by step");
-        foreach (var o in new Option[] { abi, scenario, schedules, seed })
+        foreach (var o in new Option[] { abi, scenario, schedules, seed, save })
         {
             run.Options.Add(o);
         }
@@ -44,6 +45,14 @@ internal static class LabCommands
                 foreach (var line in first.Log)
                 {
                     Console.Out.WriteLine($"  {line}");
+                }
+
+                if (r.GetValue(save) is { } dir)
+                {
+                    Directory.CreateDirectory(dir);
+                    var file = Path.Combine(dir, $"{spec.Name}-{AbiProfiles.Name(profile)}-{kind}.json");
+                    new SavedSchedule(spec.Name, AbiProfiles.Name(profile), first.Seed, first.Trace.Select(t => t.Agent).ToList()).Save(file);
+                    Console.Out.WriteLine($"  saved {file}");
                 }
             }
 
@@ -72,9 +81,55 @@ internal static class LabCommands
             return 0;
         });
 
+        var traceFile = new Argument<string>("trace") { Description = "A schedule saved by 'lab run --save'" };
+        var replay = new Command("replay", "Replay a saved schedule step by step: who ran at each step, from where, and every write with the kernel's answer");
+        replay.Arguments.Add(traceFile);
+        replay.SetAction(r =>
+        {
+            var (saved, result) = Replay(r.GetValue(traceFile)!);
+            Console.Out.WriteLine($"{saved.Scenario} on {saved.Abi}, seed {saved.Seed}: {result.Trace.Count} steps");
+            var log = result.Log.ToLookup(l => int.Parse(l[1..l.IndexOf(']')], System.Globalization.CultureInfo.InvariantCulture));
+            foreach (var step in result.Trace)
+            {
+                Console.Out.WriteLine($"{step.Step,5}  {step.AgentName,-16} {step.Point}");
+                foreach (var line in log[step.Step + 1])
+                {
+                    Console.Out.WriteLine($"       {line[(line.IndexOf(']') + 2)..]}");
+                }
+            }
+
+            foreach (var v in result.Violations)
+            {
+                Console.Out.WriteLine($"violation at step {v.Step}: {v.Kind}: {v.Detail}");
+            }
+
+            return result.Violations.Count == 0 ? 0 : 1;
+        });
+
+        var svgTrace = new Argument<string>("trace") { Description = "A schedule saved by 'lab run --save'" };
+        var output = new Option<string>("--output", "-o") { Description = "The SVG file to write", Required = true };
+        var svg = new Command("svg", "Draw a saved schedule as a swimlane timeline (agents as lanes, writes and violations marked)");
+        svg.Arguments.Add(svgTrace);
+        svg.Options.Add(output);
+        svg.SetAction(r =>
+        {
+            var (saved, result) = Replay(r.GetValue(svgTrace)!);
+            File.WriteAllText(r.GetValue(output)!, Swimlane.Render($"{saved.Scenario} on {saved.Abi} (seed {saved.Seed})", result));
+            return 0;
+        });
+
         lab.Subcommands.Add(run);
+        lab.Subcommands.Add(replay);
+        lab.Subcommands.Add(svg);
         lab.Subcommands.Add(matrix);
         return lab;
+    }
+
+    private static (SavedSchedule Saved, ScheduleResult Result) Replay(string file)
+    {
+        var saved = SavedSchedule.Load(file);
+        var spec = BuiltinScenarios.Find(saved.Scenario) ?? throw new CliException($"{file}: unknown scenario '{saved.Scenario}'");
+        return (saved, Explorer.RunOne(spec, Profile(saved.Abi), new Daxplug.Lab.Scheduling.ReplayStrategy(saved.Choices), saved.Seed));
     }
 
     private static AbiProfile Profile(string name) =>

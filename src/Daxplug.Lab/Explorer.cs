@@ -20,6 +20,7 @@ public static class Explorer
             scheduler.Spawn($"{agent.Kind}", run.Body(agent, () => scheduler.Trace.Count));
         }
 
+        run.Step = () => scheduler.Trace.Count;
         run.Kernel.Scheduler = scheduler;
         bool finished = scheduler.Run(TimeSpan.FromSeconds(30));
         run.Kernel.Scheduler = ThreadScheduler.Instance;

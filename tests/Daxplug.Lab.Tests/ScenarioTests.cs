@@ -72,3 +72,33 @@ public class BuiltinScenarioTests
         Assert.InRange(stranded.Count, 1, 299);
     }
 }
+
+/// <summary>Saved schedules replay to the same run, and draw as an SVG swimlane.</summary>
+public class SavedScheduleTests
+{
+    [Fact]
+    public void SavedSchedule_ReplaysAndDraws()
+    {
+        var spec = BuiltinScenarios.Find("unplug-vs-zone-mover")!;
+        var first = Explorer.Explore(spec, AbiProfile.HotplugV3, schedules: 10)["false-success"].First;
+        var file = Path.Combine(Path.GetTempPath(), $"daxplug-lab-{Guid.NewGuid():n}.json");
+        try
+        {
+            new SavedSchedule(spec.Name, "hotplug-v3", first.Seed, first.Trace.Select(t => t.Agent).ToList()).Save(file);
+            var saved = SavedSchedule.Load(file);
+            var again = Explorer.RunOne(spec, AbiProfile.HotplugV3, new ReplayStrategy(saved.Choices), saved.Seed);
+            Assert.Equal(first.Log, again.Log);
+            var svg = Swimlane.Render("t", again);
+            Assert.StartsWith("<svg ", svg);
+            Assert.Contains(">device-unplug</text>", svg);
+            Assert.Contains(">zone-mover</text>", svg);
+            Assert.Contains("false-success: dax1.0: &apos;unplug&apos;".Replace("&apos;", "'"), svg);
+            Assert.EndsWith("</svg>\n", svg);
+            System.Xml.Linq.XDocument.Parse(svg);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}

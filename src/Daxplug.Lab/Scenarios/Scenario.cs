@@ -38,8 +38,11 @@ public sealed class ScenarioRun
 
     public List<Violation> Violations { get; } = [];
 
-    /// <summary>The log of what agents did and what the kernel answered, in order.</summary>
+    /// <summary>The log of what agents did and what the kernel answered, in order, each "[step] agent: ...".</summary>
     public List<string> Log { get; } = [];
+
+    /// <summary>The scheduler's current step, for the log.</summary>
+    public Func<int> Step { get; set; } = () => 0;
 
     public Action Body(AgentSpec agent, Func<int> step) => agent.Kind switch
     {
@@ -65,7 +68,7 @@ public sealed class ScenarioRun
         int rc = kernel.Sysfs.Write(path, Encoding.ASCII.GetBytes(value + "\n"));
         lock (Log)
         {
-            Log.Add($"{agent}: {path} <- {value}: {(rc >= 0 ? "ok" : ErrnoText.Name((Errno)(-rc)))}");
+            Log.Add($"[{Step()}] {agent}: {path} <- {value}: {(rc >= 0 ? "ok" : ErrnoText.Name((Errno)(-rc)))}");
         }
 
         return rc;
@@ -145,7 +148,7 @@ public sealed class ScenarioRun
         {
             lock (Log)
             {
-                Log.Add($"{agent.Kind}: refusing to change modes (blocks online)");
+                Log.Add($"[{Step()}] {agent.Kind}: refusing to change modes (blocks online)");
             }
 
             return;
