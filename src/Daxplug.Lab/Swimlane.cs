@@ -14,7 +14,7 @@ public static class Swimlane
         var agents = result.Trace.Select(t => t.AgentName).Distinct().ToList();
         const int laneHeight = 60, left = 140, stepWidth = 6, top = 40;
         int steps = Math.Max(1, result.Trace.Count);
-        int width = left + (steps * stepWidth) + 40, height = top + (agents.Count * laneHeight) + 60;
+        int width = left + (steps * stepWidth) + 640, height = top + (agents.Count * laneHeight) + 60;
         var svg = new StringBuilder();
         svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" font-family=\"monospace\" font-size=\"11\">\n");
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"10\" y=\"20\" font-size=\"14\">{Escape(title)}</text>\n");
