@@ -46,9 +46,6 @@ public sealed class MemoryBlock
     /// <summary>mem->online_type: the type requested by the online in progress (MMOP_OFFLINE otherwise).</summary>
     public OnlineType OnlineType { get; internal set; }
 
-    /// <summary>The online type of the last successful online, for snapshots and the race lab.</summary>
-    public OnlineType OnlinedAs { get; internal set; }
-
     /// <summary>dev->offline of the struct device (drivers/base/core.c): what the "online" file shows.</summary>
     public bool DeviceOffline { get; internal set; }
 

@@ -161,7 +161,6 @@ public sealed partial class MemoryHotplug
         if (rc == Errno.None)
         {
             mem.Zone = zone;
-            mem.OnlinedAs = mem.OnlineType;
             // The kernel places unmovable allocations (slab, page tables) in kernel zones, so a hot-added block
             // onlined there may refuse to go offline again (the 6.18 oracle saw it in 2 of 3 boots).
             if (Params.KernelZonePinning && !mem.Early && ZoneTypes.IsKernel(zone.Type))

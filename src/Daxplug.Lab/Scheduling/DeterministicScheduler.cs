@@ -18,7 +18,6 @@ public sealed class DeterministicScheduler : IKernelScheduler
     private readonly IStrategy strategy;
     private readonly int maxSteps;
     private readonly object gate = new();
-    private Agent? current;
     private bool aborted;
 
     public DeterministicScheduler(IStrategy strategy, int maxSteps = 100_000)
@@ -189,7 +188,6 @@ public sealed class DeterministicScheduler : IKernelScheduler
 
         var next = agents[runnable[strategy.Next(runnable, Trace.Count)]];
         Trace.Add(new TraceStep(Trace.Count, next.Id, next.Name, from is null ? point : $"{from.Name}@{point}"));
-        current = next;
         next.Go.Release();
     }
 
