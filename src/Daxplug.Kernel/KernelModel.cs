@@ -36,7 +36,8 @@ public sealed class KernelModel
         // device_hotplug_lock -> mem_hotplug_lock -> memory_tier_lock.
         DeviceHotplugLock = new KernelMutex("device_hotplug_lock", 10, () => Scheduler);
         MemHotplugLock = new KernelMutex("mem_hotplug_lock", 20, () => Scheduler);
-        Tiers = new MemoryTiers(new KernelMutex("memory_tier_lock", 30, () => Scheduler), nodeAdistance ?? (_ => null));
+        NodeAdistance = nodeAdistance ?? (_ => null);
+        Tiers = new MemoryTiers(new KernelMutex("memory_tier_lock", 30, () => Scheduler), NodeAdistance);
         Hotplug = new MemoryHotplug(this);
         KmemDriver = new Dax.KmemDriver(this);
         Dax = new Dax.DaxBus(this);
@@ -50,6 +51,9 @@ public sealed class KernelModel
     }
 
     public ulong BlockSizeBytes { get; }
+
+    /// <summary>mt_calc_adistance(): the abstract distance firmware (HMAT/CXL) gives a node, or null.</summary>
+    public Func<int, int?> NodeAdistance { get; }
 
     /// <summary>The description this kernel was booted from.</summary>
     public Machines.MachineSpec Machine { get; init; } = new();

@@ -35,7 +35,7 @@ public sealed partial class KmemDriver(KernelModel kernel)
         }
 
         // Models mt_calc_adistance(): the firmware's value for the node, else kmem's default.
-        int adist = kernel.Machine.Nodes.FirstOrDefault(n => n.Id == node)?.Adistance ?? MemoryTiers.AdistanceDaxDefault;
+        int adist = kernel.NodeAdistance(node) ?? MemoryTiers.AdistanceDaxDefault;
         // The series' patch 1 shares one type per adistance (mt_get_memory_type); mainline and v4+ keep kmem's list.
         var mtype = Abi is AbiProfile.Hotplug or AbiProfile.HotplugV3
             ? kernel.Tiers.MtGetMemoryType(adist)
