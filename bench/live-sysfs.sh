@@ -37,18 +37,14 @@ rate "host /sys: bash read valid_zones" 20000 "$t0" "$t1"
 
 # The controller on the same 1 TiB device through the mount: with the attribute (hotplug) and as a per-block
 # transaction (mainline), against daxctl's per-block loop above.
-"$D" sim exec --machine tib --abi hotplug -- bash -c "
-  sd=\$(mktemp -d)
-  t0=\$(date +%s%N); $D --sysfs /sys --state-dir \$sd set dax0.0 online_movable --yes; t1=\$(date +%s%N)
-  echo \"daxplug set (hotplug attribute), 1 TiB over FUSE: \$(( (t1 - t0) / 1000000 )) ms\"
-  rm -rf \$sd
-" 2>&1 | grep -v "max threads"
-"$D" sim exec --machine tib --abi mainline -- bash -c "
-  sd=\$(mktemp -d)
-  t0=\$(date +%s%N); $D --sysfs /sys --state-dir \$sd set dax0.0 online_movable --yes; t1=\$(date +%s%N)
-  echo \"daxplug set (mainline transaction), 1 TiB over FUSE: \$(( (t1 - t0) / 1000000 )) ms\"
-  rm -rf \$sd
-" 2>&1 | grep -v "max threads"
+for abi in hotplug mainline; do
+  "$D" sim exec --machine tib --abi $abi -- bash -c "
+    sd=\$(mktemp -d)
+    t0=\$(date +%s%N); $D --sysfs /sys --state-dir \$sd set dax0.0 online_movable --yes; t1=\$(date +%s%N)
+    echo \"daxplug set ($abi), 1 TiB over FUSE: \$(( (t1 - t0) / 1000000 )) ms\"
+    rm -rf \$sd
+  " 2>&1 | grep -v "max threads"
+done
 
 # Listing this machine's memory (read only): daxplug blocks vs lsmem.
 t0=$(now); for i in $(seq 20); do lsmem >/dev/null; done; t1=$(now)
