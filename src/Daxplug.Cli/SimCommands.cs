@@ -11,42 +11,27 @@ internal static class SimCommands
 {
     public static Command Build()
     {
-        var machine = new Option<string>("--machine", "-m")
-        {
-            Description = "Built-in machine (default, host) or a machine JSON file (docs/machines.md)",
-            DefaultValueFactory = _ => "default",
-            Recursive = true,
-        };
-        var abi = new Option<string>("--abi")
-        {
-            Description = $"Kernel ABI profile: {string.Join(", ", AbiProfiles.All)}",
-            DefaultValueFactory = _ => "hotplug",
-            Recursive = true,
-        };
-        var state = new Option<string?>("--state")
-        {
-            Description = "Keep the simulated kernel in this file between invocations (created on first use)",
-            Recursive = true,
-        };
+        var o = new SimOptions();
         var sim = new Command("sim", "The simulated kernel: its sysfs, read and written in process.\n\n" +
                                      "Examples:\n  daxplug sim show\n  daxplug sim cat /sys/devices/system/memory/memory40/valid_zones\n" +
                                      "  daxplug sim --state /tmp/k.json write /sys/devices/system/memory/memory40/state offline\n" +
                                      "  daxplug sim dump --machine host --out /tmp/snap && lsmem --sysroot /tmp/snap");
-        sim.Options.Add(machine);
-        sim.Options.Add(abi);
-        sim.Options.Add(state);
+        foreach (var option in o.All)
+        {
+            sim.Options.Add(option);
+        }
 
         var show = new Command("show", "Summarize the machine: nodes, memory blocks by state and zone, memory tiers");
         show.SetAction(r =>
         {
-            Console.Out.Write(SimShow.Render(SimModel.Open(r.GetValue(machine)!, r.GetValue(abi)!, r.GetValue(state))));
+            Console.Out.Write(SimShow.Render(o.Open(r)));
             return 0;
         });
 
         var pathArg = new Argument<string>("path") { Description = "A sysfs path (e.g. /sys/bus/dax/devices/dax0.0/hotplug), or /proc/iomem" };
         var cat = new Command("cat", "Print a sysfs attribute of the simulated kernel (or list a directory)");
         cat.Arguments.Add(pathArg);
-        cat.SetAction(r => Cat(SimModel.Open(r.GetValue(machine)!, r.GetValue(abi)!, r.GetValue(state)), r.GetValue(pathArg)!));
+        cat.SetAction(r => Cat(o.Open(r), r.GetValue(pathArg)!));
 
         var writePath = new Argument<string>("path") { Description = "A writable sysfs attribute" };
         var value = new Argument<string>("value") { Description = "The text to write (a newline is added unless -n)" };
@@ -57,11 +42,11 @@ internal static class SimCommands
         write.Options.Add(noNewline);
         write.SetAction(r =>
         {
-            var kernel = SimModel.Open(r.GetValue(machine)!, r.GetValue(abi)!, r.GetValue(state));
+            var kernel = o.Open(r);
             var path = r.GetValue(writePath)!;
             var text = r.GetValue(value)! + (r.GetValue(noNewline) ? "" : "\n");
             int rc = kernel.Sysfs.Write(path, Encoding.Latin1.GetBytes(text));
-            SimModel.Save(kernel, r.GetValue(state));
+            o.Save(kernel, r);
             if (rc < 0)
             {
                 throw new CliException($"write {path}: {ErrnoText.Describe((Errno)(-rc))} ({ErrnoText.Name((Errno)(-rc))})");
@@ -75,7 +60,7 @@ internal static class SimCommands
         dump.Options.Add(outDir);
         dump.SetAction(r =>
         {
-            var kernel = SimModel.Open(r.GetValue(machine)!, r.GetValue(abi)!, r.GetValue(state));
+            var kernel = o.Open(r);
             var dir = r.GetValue(outDir)!;
             if (Directory.Exists(Path.Combine(dir, "sys")) && Directory.EnumerateFileSystemEntries(Path.Combine(dir, "sys")).Any())
             {
@@ -90,18 +75,18 @@ internal static class SimCommands
         var describe = new Command("machine", "Print the machine description as JSON (e.g. to edit a copy of 'host')");
         describe.SetAction(r =>
         {
-            Console.Out.WriteLine(BuiltinMachines.ToJson(SimModel.Open(r.GetValue(machine)!, r.GetValue(abi)!, r.GetValue(state)).Machine));
+            Console.Out.WriteLine(BuiltinMachines.ToJson(o.Open(r).Machine));
             return 0;
         });
 
         var dmesg = new Command("dmesg", "Print the simulated kernel's log (what dmesg would show)");
         dmesg.SetAction(r =>
         {
-            Console.Out.Write(SimModel.Open(r.GetValue(machine)!, r.GetValue(abi)!, r.GetValue(state)).Log.Format());
+            Console.Out.Write(o.Open(r).Log.Format());
             return 0;
         });
 
-        foreach (var c in new[] { show, cat, write, dump, describe, dmesg }.Concat(SimLiveCommands.Build(machine, abi, state)))
+        foreach (var c in new[] { show, cat, write, dump, describe, dmesg }.Concat(SimLiveCommands.Build(o)))
         {
             sim.Subcommands.Add(c);
         }

@@ -8,7 +8,7 @@ namespace Daxplug.Cli;
 /// <summary>The live-sysfs verbs: "sim serve" (a FUSE mount) and "sim exec" (a command in a private namespace).</summary>
 internal static class SimLiveCommands
 {
-    public static IEnumerable<Command> Build(Option<string> machine, Option<string> abi, Option<string?> state)
+    public static IEnumerable<Command> Build(SimOptions o)
     {
         var mount = new Option<string>("--mount") { Description = "An empty directory to mount the model on (DIR/sys, DIR/proc/iomem)", Required = true };
         var serve = new Command("serve", "Serve the simulated kernel over FUSE until SIGINT/SIGTERM; prints 'mounted DIR' when ready.\n\n" +
@@ -22,7 +22,7 @@ internal static class SimLiveCommands
                 throw new CliException($"--mount {dir}: no such directory", CliException.Usage);
             }
 
-            var kernel = SimModel.Open(r.GetValue(machine)!, r.GetValue(abi)!, r.GetValue(state));
+            var kernel = o.Open(r);
             // The runtime, not libfuse, gets SIGINT/SIGTERM: turn them into an unmount, which ends the loop.
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Unmount(c, dir));
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Unmount(c, dir));
@@ -31,7 +31,7 @@ internal static class SimLiveCommands
                 Console.Out.WriteLine($"mounted {dir}");
                 Console.Out.Flush();
             });
-            SimModel.Save(kernel, r.GetValue(state));
+            o.Save(kernel, r);
             // fuse_main_real: 0 after an unmount, 8 after SIGINT/SIGTERM; anything else is a failure to mount.
             return rc is 0 or 8 ? 0 : throw new CliException($"could not serve on {dir} (libfuse exit {rc})");
         });
@@ -42,16 +42,16 @@ internal static class SimLiveCommands
                                        "Examples:\n  daxplug sim exec -- lsmem\n  daxplug sim exec --abi mainline -- daxctl list -DRM\n" +
                                        "  daxplug sim exec -- sh -c 'echo online_movable > /sys/bus/dax/devices/dax1.0/hotplug; lsmem'");
         exec.Arguments.Add(command);
-        exec.SetAction(r => Outer(r, machine, abi, state, r.GetValue(command)!));
+        exec.SetAction(r => Outer(r, o, r.GetValue(command)!));
 
         var inner = new Command("exec-inner", "(internal) the part of 'sim exec' that runs inside the namespace") { Hidden = true };
         var innerCommand = new Argument<string[]>("command") { Arity = ArgumentArity.OneOrMore };
         inner.Arguments.Add(innerCommand);
         inner.SetAction(r =>
         {
-            var kernel = SimModel.Open(r.GetValue(machine)!, r.GetValue(abi)!, r.GetValue(state));
+            var kernel = o.Open(r);
             int code = SimNamespace.Run(kernel, r.GetValue(innerCommand)!, Console.Error);
-            SimModel.Save(kernel, r.GetValue(state));
+            o.Save(kernel, r);
             Console.Out.Flush();
             Environment.Exit(code);
             return code;
@@ -61,7 +61,7 @@ internal static class SimLiveCommands
 
     // unshare(CLONE_NEWNS) needs a single-threaded process, so the namespace is made by util-linux's unshare
     // around a second daxplug process.
-    private static int Outer(ParseResult r, Option<string> machine, Option<string> abi, Option<string?> state, string[] command)
+    private static int Outer(ParseResult r, SimOptions o, string[] command)
     {
         if (geteuid() != 0)
         {
@@ -82,14 +82,9 @@ internal static class SimLiveCommands
         }
 
         psi.ArgumentList.Add("sim");
-        psi.ArgumentList.Add("--machine");
-        psi.ArgumentList.Add(r.GetValue(machine)!);
-        psi.ArgumentList.Add("--abi");
-        psi.ArgumentList.Add(r.GetValue(abi)!);
-        if (r.GetValue(state) is { } s)
+        foreach (var a in o.Forward(r))
         {
-            psi.ArgumentList.Add("--state");
-            psi.ArgumentList.Add(Path.GetFullPath(s));
+            psi.ArgumentList.Add(a);
         }
 
         psi.ArgumentList.Add("exec-inner");

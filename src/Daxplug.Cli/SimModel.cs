@@ -6,7 +6,7 @@ namespace Daxplug.Cli;
 /// <summary>How sim verbs get their kernel: a fresh boot of --machine/--abi, or the --state file's saved one.</summary>
 internal static class SimModel
 {
-    public static KernelModel Open(string machine, string abi, string? statePath)
+    public static KernelModel Open(string machine, string abi, string? statePath, IReadOnlyList<string>? sets = null)
     {
         if (statePath is not null && File.Exists(statePath))
         {
@@ -19,8 +19,12 @@ internal static class SimModel
         try
         {
             spec = BuiltinMachines.Load(machine);
+            if (sets is { Count: > 0 })
+            {
+                spec = BuiltinMachines.WithFields(spec, sets);
+            }
         }
-        catch (FileNotFoundException e)
+        catch (Exception e) when (e is FileNotFoundException or FormatException)
         {
             throw new CliException(e.Message, CliException.Usage);
         }

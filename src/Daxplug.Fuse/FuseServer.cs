@@ -44,6 +44,14 @@ public static unsafe class FuseServer
             ops[Interop.Fuse.Release] = (nint)(delegate* unmanaged<byte*, byte*, int>)&Release;
             ops[Interop.Fuse.ReadDir] = (nint)(delegate* unmanaged<byte*, void*, nint, long, byte*, int, int>)&ReadDir;
             ops[Interop.Fuse.Init] = (nint)(delegate* unmanaged<void*, void*, void*>)&Init;
+            ops[Interop.Fuse.Create] = (nint)(delegate* unmanaged<byte*, uint, byte*, int>)&Create;
+            ops[Interop.Fuse.Mknod] = (nint)(delegate* unmanaged<byte*, uint, ulong, int>)&Mknod;
+            ops[Interop.Fuse.Mkdir] = (nint)(delegate* unmanaged<byte*, uint, int>)&Mkdir;
+            ops[Interop.Fuse.Unlink] = (nint)(delegate* unmanaged<byte*, int>)&Unlink;
+            ops[Interop.Fuse.Rmdir] = (nint)(delegate* unmanaged<byte*, int>)&Unlink;
+            ops[Interop.Fuse.Symlink] = (nint)(delegate* unmanaged<byte*, byte*, int>)&Symlink;
+            ops[Interop.Fuse.Link] = (nint)(delegate* unmanaged<byte*, byte*, int>)&Symlink;
+            ops[Interop.Fuse.Rename] = (nint)(delegate* unmanaged<byte*, byte*, uint, int>)&Rename;
             for (int i = 0; i < args.Length; i++)
             {
                 argv[i] = (byte*)Marshal.StringToCoTaskMemUTF8(args[i]);
@@ -134,6 +142,30 @@ public static unsafe class FuseServer
             return Fail(Errno.EIO);
         }
     }
+
+    // A new file in a sysfs directory: lookup_open() finds no ->create in kernfs's directory operations (EACCES).
+    [UnmanagedCallersOnly]
+    private static int Create(byte* path, uint mode, byte* fi) => Fail(Errno.EACCES);
+
+    // vfs_mknod() without ->mknod: EPERM.
+    [UnmanagedCallersOnly]
+    private static int Mknod(byte* path, uint mode, ulong dev) => Fail(Errno.EPERM);
+
+    // kernfs_iop_mkdir() without syscall ops: EPERM.
+    [UnmanagedCallersOnly]
+    private static int Mkdir(byte* path, uint mode) => Fail(Errno.EPERM);
+
+    // vfs_unlink() without ->unlink, kernfs_iop_rmdir() without syscall ops: EPERM.
+    [UnmanagedCallersOnly]
+    private static int Unlink(byte* path) => Fail(Errno.EPERM);
+
+    // vfs_symlink()/vfs_link() without the operation: EPERM.
+    [UnmanagedCallersOnly]
+    private static int Symlink(byte* from, byte* to) => Fail(Errno.EPERM);
+
+    // kernfs_iop_rename() without syscall ops: EPERM.
+    [UnmanagedCallersOnly]
+    private static int Rename(byte* from, byte* to, uint flags) => Fail(Errno.EPERM);
 
     // echo > attr opens with O_TRUNC: accept it, as sysfs does.
     [UnmanagedCallersOnly]

@@ -18,8 +18,11 @@ public sealed class KernelModel
 
     private readonly Dictionary<int, NumaNode> nodes = [];
 
-    public KernelModel(ulong blockSizeBytes, IEnumerable<NumaNode> possibleNodes, Func<int, int?>? nodeAdistance = null)
+    public KernelModel(ulong blockSizeBytes, IEnumerable<NumaNode> possibleNodes, Func<int, int?>? nodeAdistance = null,
+                       Machines.MachineSpec? machine = null)
     {
+        Machine = machine ?? new Machines.MachineSpec();
+        Release = KernelRelease.Parse(Machine.Kernel);
         if (blockSizeBytes == 0 || (blockSizeBytes & (blockSizeBytes - 1)) != 0 || blockSizeBytes % PageSize != 0)
         {
             throw new ArgumentException($"block size {blockSizeBytes:x} is not a power of two of pages");
@@ -56,7 +59,10 @@ public sealed class KernelModel
     public Func<int, int?> NodeAdistance { get; }
 
     /// <summary>The description this kernel was booted from.</summary>
-    public Machines.MachineSpec Machine { get; init; } = new();
+    public Machines.MachineSpec Machine { get; }
+
+    /// <summary>The release whose behaviour is modelled where releases differ (the machine's "kernel").</summary>
+    public KernelRelease Release { get; }
 
     public AbiProfile Abi { get; init; } = AbiProfile.Hotplug;
 

@@ -14,6 +14,9 @@ internal static unsafe partial class Interop
         // Operation slots used here (include/fuse.h, struct fuse_operations).
         internal const int GetAttr = 0, ReadLink = 1, Truncate = 11, Open = 12, Read = 13, Write = 14, Release = 17, ReadDir = 24, Init = 27;
 
+        // The namespace operations sysfs refuses (struct fuse_operations order).
+        internal const int Mknod = 2, Mkdir = 3, Unlink = 4, Rmdir = 5, Symlink = 6, Rename = 7, Link = 8, Create = 30;
+
         // int fuse_main_real(int argc, char *argv[], const struct fuse_operations *op, size_t op_size, void *private_data)
         [LibraryImport(Library, EntryPoint = "fuse_main_real")]
         internal static partial int MainReal(int argc, byte** argv, nint* operations, nuint operationsSize, void* privateData);

@@ -96,6 +96,12 @@ public sealed partial class DaxBus
             }
         }
 
+        // Before 6.3 ("dax: Assign RAM regions to memory-hotplug by default") only device_dax had match_always.
+        if (!kernel.Release.AtLeast(6, 3))
+        {
+            return drv.Type == DaxDriverType.Device;
+        }
+
         var type = dev.Region.IsKmem ? DaxDriverType.Kmem : DaxDriverType.Device;
         return drv.Type == type;
     }
@@ -193,7 +199,15 @@ public sealed partial class DaxBus
             // Models call_driver_probe(): ENODEV/ENXIO are a quiet "rejects match".
             if (rc is not (Errno.ENODEV or Errno.ENXIO))
             {
-                kernel.Log.Err($"{drv.Name} {dev.Name}: probe with driver {drv.Name} failed with error {-(int)rc}");
+                // 6.10 made it dev_err ("driver core: Make probe failure messages..."); before, a pr_warn.
+                if (kernel.Release.AtLeast(6, 10))
+                {
+                    kernel.Log.Err($"{drv.Name} {dev.Name}: probe with driver {drv.Name} failed with error {-(int)rc}");
+                }
+                else
+                {
+                    kernel.Log.Warn($"{drv.Name}: probe of {dev.Name} failed with error {-(int)rc}");
+                }
             }
 
             dev.Driver = null;

@@ -117,7 +117,12 @@ internal static class DaxSysfs
         // Models resource_show(): "%#llx" of the first range, or of the region without ranges; 0400.
         dir.Add(new KernfsAttribute("resource", Mode0400, () => KernelFormat.HexPrefixed(dev.Ranges.Count > 0 ? dev.Ranges[0].Start : dev.Region.Res.Start) + "\n", null));
         dir.Add(KernfsAttribute.ReadOnly("numa_node", () => KernelFormat.Dec(dev.Region.NumaNode) + "\n"));
-        dir.Add(KernfsAttribute.ReadWrite("memmap_on_memory", () => (dev.MemmapOnMemory ? "1" : "0") + "\n", buf => bus.MemmapOnMemoryStore(dev, buf)));
+        // memmap_on_memory came with 6.8 ("dax: add a sysfs knob to control memmap_on_memory behavior").
+        if (kernel.Release.AtLeast(6, 8))
+        {
+            dir.Add(KernfsAttribute.ReadWrite("memmap_on_memory", () => (dev.MemmapOnMemory ? "1" : "0") + "\n", buf => bus.MemmapOnMemoryStore(dev, buf)));
+        }
+
         dir.Add(KernfsAttribute.ReadOnly("dev", () => $"{bus.Major}:{dev.Minor}\n"));
         dir.Add(Uevent.File(kernel, "/" + dev.SysPath, "dax", () =>
             $"MAJOR={bus.Major}\nMINOR={dev.Minor}\nDEVNAME={dev.Name}\n" + (dev.Driver is { } d ? $"DRIVER={d.Name}\n" : "") + "MODALIAS=dax:t0\n"));

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Daxplug.Kernel.Machines;
 
@@ -42,6 +44,48 @@ public static class BuiltinMachines
         {
             throw new FormatException($"{origin}: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// The machine with top-level fields replaced, each "field=value" (as in the JSON, case-insensitive): a list
+    /// field takes comma-separated items, a number or boolean field its text; an unknown field or a bad value is a
+    /// FormatException.
+    /// </summary>
+    public static MachineSpec WithFields(MachineSpec spec, IEnumerable<string> assignments)
+    {
+        var node = JsonSerializer.SerializeToNode(spec, MachineJsonContext.Default.MachineSpec)!.AsObject();
+        foreach (var assignment in assignments)
+        {
+            int eq = assignment.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                throw new FormatException($"--set '{assignment}': expected FIELD=VALUE");
+            }
+
+            var field = assignment[..eq];
+            var text = assignment[(eq + 1)..];
+            var name = node.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, field, StringComparison.OrdinalIgnoreCase))
+                       ?? throw new FormatException($"--set {field}: no such machine field (fields: {string.Join(", ", node.Select(p => p.Key))})");
+            node[name] = node[name] switch
+            {
+                JsonArray a when a.Count > 0 && a[0] is JsonObject => throw new FormatException($"--set {name}: a list of objects cannot be set here; edit a machine file"),
+                JsonArray a when a.Count > 0 && a[0]!.GetValueKind() == JsonValueKind.Number =>
+                    new JsonArray(Split(text).Select(t => (JsonNode)JsonValue.Create(ParseNumber(name, t))).ToArray()),
+                JsonArray => new JsonArray(Split(text).Select(t => (JsonNode)JsonValue.Create(t)).ToArray()),
+                JsonValue v when v.GetValueKind() == JsonValueKind.Number => JsonValue.Create(ParseNumber(name, text)),
+                JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False =>
+                    JsonValue.Create(bool.TryParse(text, out var b) ? b : throw new FormatException($"--set {name}: '{text}' is not true or false")),
+                _ => JsonValue.Create(text),
+            };
+        }
+
+        return node.Deserialize(MachineJsonContext.Default.MachineSpec)!;
+
+        static string[] Split(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+        static long ParseNumber(string name, string text) =>
+            long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n
+                : throw new FormatException($"--set {name}: '{text}' is not a number");
     }
 
     /// <summary>The JSON text of a machine description.</summary>

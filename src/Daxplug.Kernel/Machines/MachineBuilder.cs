@@ -24,7 +24,7 @@ public static class MachineBuilder
 
         var nodes = spec.Nodes.Select(n => new NumaNode(n.Id, KernelFormat.ParseList(n.Cpus) ?? throw new FormatException($"bad cpu list '{n.Cpus}'"))).ToList();
         var adist = spec.Nodes.ToDictionary(n => n.Id, n => n.Adistance);
-        var kernel = new KernelModel(bs, nodes, nid => adist.GetValueOrDefault(nid)) { Machine = spec, Abi = abi };
+        var kernel = new KernelModel(bs, nodes, nid => adist.GetValueOrDefault(nid), spec) { Abi = abi };
         ApplyParams(kernel, spec);
         foreach (var n in spec.Nodes)
         {
@@ -98,10 +98,18 @@ public static class MachineBuilder
             }
 
             string resName = pmem ? "Persistent Memory" : "Soft Reserved";
-            if (!kernel.Iomem.All().Any(x => x.Start <= start && x.End >= end && x.Name == resName))
+            var res = kernel.Iomem.All().FirstOrDefault(x => x.Start <= start && x.End >= end && x.Name == resName);
+            if (res is null)
             {
-                _ = kernel.Iomem.Insert(kernel.Iomem.Root, new IoResource(resName, start, end, ResourceFlags.Mem))
-                    ?? throw new FormatException($"dax region {r.Id}: {r.Range} overlaps other iomem");
+                res = kernel.Iomem.Insert(kernel.Iomem.Root, new IoResource(resName, start, end, ResourceFlags.Mem))
+                      ?? throw new FormatException($"dax region {r.Id}: {r.Range} overlaps other iomem");
+            }
+
+            // Before 6.3 the hmem platform device carried the range as its resource (hmem_register_device), and
+            // platform_device_add() inserted it above "Soft Reserved".
+            if (!pmem && !kernel.Release.AtLeast(6, 3) && res.Start == start && res.End == end)
+            {
+                kernel.Iomem.InsertAbove(res, new IoResource($"hmem.{r.Id}", start, end, ResourceFlags.Mem));
             }
 
             string parent = pmem ? $"devices/platform/pmem.{r.Id}" : $"devices/platform/hmem.{r.Id}";

@@ -138,7 +138,8 @@ public sealed partial class MemoryHotplug
             arg.StatusChangeNid = zone.Nid;
         }
 
-        if (ZoneTypes.IsKernel(zone.Type) && !kernel.NodeStates.Has(zone.Nid, NodeState.NormalMemory))
+        // Since 6.17 ("mm,memory_hotplug: remove status_change_nid_normal") hotplug leaves N_NORMAL_MEMORY alone.
+        if (ZoneTypes.IsKernel(zone.Type) && !kernel.NodeStates.Has(zone.Nid, NodeState.NormalMemory) && !kernel.Release.AtLeast(6, 17))
         {
             arg.StatusChangeNidNormal = zone.Nid;
         }
@@ -152,7 +153,7 @@ public sealed partial class MemoryHotplug
         var arg = new MemoryNotifyArg(-1, -1);
         var node = Node(zone.Nid);
         ulong present = node.PresentKernelPages;
-        if (ZoneTypes.IsKernel(zone.Type) && nrPages >= present)
+        if (ZoneTypes.IsKernel(zone.Type) && nrPages >= present && !kernel.Release.AtLeast(6, 17))
         {
             arg.StatusChangeNidNormal = zone.Nid;
         }
@@ -164,6 +165,43 @@ public sealed partial class MemoryHotplug
         }
 
         return arg;
+    }
+
+    // Models establish_demotion_targets() as far as it shows: from 6.10 ("mm/memory-tiers: print demotion
+    // targets") dump_demotion_targets() logs, for every node with memory and a tier, the nodes of the next lower
+    // tier at the smallest distance (find_next_best_node() without its load balancing) and every lower tier's
+    // nodes as the fallback.
+    private void EstablishDemotionTargets()
+    {
+        if (!kernel.Release.AtLeast(6, 10))
+        {
+            return;
+        }
+
+        var tiers = kernel.Tiers.Tiers;
+        var withMemory = kernel.PossibleNodes.Where(n => kernel.NodeStates.Has(n.Id, NodeState.Memory)).Select(n => n.Id).ToList();
+        foreach (int nid in withMemory)
+        {
+            var tier = kernel.Tiers.NodeTier(nid);
+            if (tier is null)
+            {
+                continue;
+            }
+
+            int at = tiers.ToList().IndexOf(tier);
+            var lower = tiers.Skip(at + 1).SelectMany(t => t.Nodes).Where(withMemory.Contains).Distinct().Order().ToList();
+            var next = at + 1 < tiers.Count ? tiers[at + 1].Nodes.Where(withMemory.Contains).ToList() : [];
+            var preferred = new List<int>();
+            if (next.Count > 0)
+            {
+                int best = next.Min(n => kernel.Distance(nid, n));
+                preferred = next.Where(n => kernel.Distance(nid, n) == best).Order().ToList();
+            }
+
+            kernel.Log.Info(preferred.Count == 0
+                ? $"Demotion targets for Node {nid}: null"
+                : $"Demotion targets for Node {nid}: preferred: {KernelFormat.BitmapList(preferred)}, fallback: {KernelFormat.BitmapList(lower)}");
+        }
     }
 
     // Models memory_notify() with the two memory notifiers the model has: notifier-error-inject (global, plus
@@ -189,6 +227,7 @@ public sealed partial class MemoryHotplug
                     if (kernel.NodeStates.Has(arg.StatusChangeNid, NodeState.Memory))
                     {
                         kernel.Tiers.SetNodeMemoryTier(arg.StatusChangeNid);
+                        EstablishDemotionTargets();
                     }
                 }
 
@@ -196,7 +235,10 @@ public sealed partial class MemoryHotplug
             case MemoryAction.Offline when arg.StatusChangeNid >= 0:
                 using (kernel.Tiers.Lock.Hold())
                 {
-                    kernel.Tiers.ClearNodeMemoryTier(arg.StatusChangeNid);
+                    if (kernel.Tiers.ClearNodeMemoryTier(arg.StatusChangeNid))
+                    {
+                        EstablishDemotionTargets();
+                    }
                 }
 
                 break;

@@ -14,6 +14,14 @@ internal static class MemorySysfs
         // Models block_size_bytes_show(): "%lx\n".
         memory.Add(KernfsAttribute.ReadOnly("block_size_bytes", () => KernelFormat.Hex(kernel.BlockSizeBytes) + "\n"));
         memory.Add(KernfsAttribute.ReadWrite("auto_online_blocks", () => AutoOnlineBlocksShow(kernel), buf => AutoOnlineBlocksStore(kernel, buf)));
+        // Models crash_hotplug_show() (6.5+): crash_check_hotplug_support(), 0 while no crash kernel is loaded.
+        if (kernel.Release.AtLeast(6, 5))
+        {
+            memory.Add(KernfsAttribute.ReadOnly("crash_hotplug", () => "0\n"));
+        }
+
+        memory.Add(new KernfsAttribute("soft_offline_page", 0x80, null, buf => SoftOfflinePageStore(kernel, buf)));
+        memory.Add(new KernfsAttribute("hard_offline_page", 0x80, null, buf => HardOfflinePageStore(kernel, buf)));
         memory.Add(Uevent.File(kernel, "/devices/system/memory", "memory"));
         memory.Add(new KernfsDir("power"));
         memory.AddSource(KernfsSource.ById("memory", () => kernel.Blocks.Ids(), id => kernel.Blocks.Find(id) is { } b ? BlockDir(kernel, b) : null));
@@ -23,6 +31,53 @@ internal static class MemorySysfs
             id => kernel.Blocks.Find(id) is null ? null : new KernfsLink($"memory{id}", $"../../../devices/system/memory/memory{id}")));
         bus.Dir("drivers");
         bus.Add(Uevent.WriteOnly(kernel, "/bus/memory", "memory"));
+    }
+
+    // The block holding a physical address given to the *_offline_page files, and whether it is online.
+    private static MemoryBlock? BlockOf(KernelModel kernel, ulong address) =>
+        kernel.Blocks.Find((long)(address / kernel.BlockSizeBytes));
+
+    // Models soft_offline_page_store(): kstrtoull base 0, then soft_offline_page(): ENXIO for a pfn without a
+    // memmap, EIO when not online; an online page is migrated away, which changes nothing the model keeps.
+    private static Errno SoftOfflinePageStore(KernelModel kernel, string buf)
+    {
+        if (SysfsText.KstrToUll(buf, 0, out var address) != Errno.None)
+        {
+            return Errno.EINVAL;
+        }
+
+        return BlockOf(kernel, address) switch
+        {
+            null => Errno.ENXIO,
+            { State: not MemoryBlockState.Online } => Errno.EIO,
+            _ => Errno.None,
+        };
+    }
+
+    // Models hard_offline_page_store(): memory_failure(): memory that is not online is "outside kernel control"
+    // (ENXIO); an online page is poisoned, and from 6.2 (per-memory_block hwpoison counter) the block then refuses
+    // to online again (EHWPOISON) once offline.
+    private static Errno HardOfflinePageStore(KernelModel kernel, string buf)
+    {
+        if (SysfsText.KstrToUll(buf, 0, out var address) != Errno.None)
+        {
+            return Errno.EINVAL;
+        }
+
+        var mem = BlockOf(kernel, address);
+        if (mem is not { State: MemoryBlockState.Online })
+        {
+            kernel.Log.Err($"Memory failure: {KernelFormat.HexPrefixed(address / KernelModel.PageSize)}: memory outside kernel control");
+            return Errno.ENXIO;
+        }
+
+        kernel.Log.Err($"Memory failure: {KernelFormat.HexPrefixed(address / KernelModel.PageSize)}: recovery action for free buddy page: Recovered");
+        if (kernel.Release.AtLeast(6, 2))
+        {
+            mem.Faults.HwPoison = true;
+        }
+
+        return Errno.None;
     }
 
     // Models auto_online_blocks_show(): the name of mhp_default_online_type.

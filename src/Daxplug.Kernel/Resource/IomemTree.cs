@@ -52,6 +52,25 @@ public sealed class IomemTree
         }
     }
 
+    // Models insert_resource() of a resource exactly covering an existing one: the new one becomes its parent.
+    public IoResource InsertAbove(IoResource existing, IoResource res)
+    {
+        lock (gate)
+        {
+            var parent = existing.Parent ?? throw new InvalidOperationException($"{existing} is not in the tree");
+            if (res.Start != existing.Start || res.End != existing.End)
+            {
+                throw new ArgumentException($"{res} does not cover exactly {existing}");
+            }
+
+            parent.Children[parent.Children.IndexOf(existing)] = res;
+            res.Parent = parent;
+            res.Children.Add(existing);
+            existing.Parent = res;
+            return res;
+        }
+    }
+
     // Models __release_region()/release_mem_region_adjustable() for a whole resource: children move up.
     public void Release(IoResource res)
     {

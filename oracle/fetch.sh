@@ -1,0 +1,56 @@
+#!/bin/bash
+# fetch.sh KERNEL — obtain a pinned Debian kernel (kernels.conf) and build the guest's initramfs base.
+# Prints the cache directory, which then holds: vmlinuz, modules/{device_dax,kmem,dax_hmem}.ko, busybox.
+# Downloads go through a private apt configuration under the cache; the machine's apt setup is left alone.
+# Cache: $DAXPLUG_ORACLE_CACHE, default /var/cache/daxplug-oracle. Needs: apt-get, dpkg-deb, xz, busybox-static.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+kernel=${1:?usage: fetch.sh KERNEL (one of: $(awk '!/^#/ && NF {printf "%s ", $1}' "$here/kernels.conf"))}
+cache=${DAXPLUG_ORACLE_CACHE:-/var/cache/daxplug-oracle}
+
+read -r _ pkg version suite < <(awk -v k="$kernel" '!/^#/ && $1 == k' "$here/kernels.conf") || true
+if [ -z "${pkg:-}" ]; then
+    echo "fetch.sh: unknown kernel '$kernel' (see $here/kernels.conf)" >&2
+    exit 2
+fi
+dir=$cache/$kernel
+if [ -s "$dir/vmlinuz" ] && [ -s "$dir/modules/dax_hmem.ko" ] && [ "$(cat "$dir/version" 2>/dev/null)" = "$pkg=$version" ]; then
+    echo "$dir"
+    exit 0
+fi
+
+apt=$cache/apt
+mkdir -p "$apt/lists/partial" "$apt/archives/partial" "$apt/etc"
+cat > "$apt/etc/sources.list" <<SOURCES
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm main
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian-security bookworm-security main
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie-backports main
+SOURCES
+opts=(-o "Dir::Etc::SourceList=$apt/etc/sources.list" -o Dir::Etc::SourceParts=/dev/null
+      -o "Dir::Etc::Preferences=/dev/null" -o Dir::Etc::PreferencesParts=/dev/null
+      -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt" -o "Dir::Cache::archives=$apt/archives"
+      -o Dir::State::Status=/dev/null -o APT::Sandbox::User=root -o APT::Get::List-Cleanup=0 -o Debug::NoLocking=1 -q)
+deb=$(ls "$apt/archives/${pkg}_"*.deb 2>/dev/null | head -1 || true)
+if [ -z "$deb" ]; then
+    echo "fetch.sh: downloading $pkg=$version ($suite)" >&2
+    apt-get "${opts[@]}" update >&2
+    (cd "$apt/archives" && apt-get "${opts[@]}" download "$pkg=$version" >&2)
+    deb=$(ls "$apt/archives/${pkg}_"*.deb | head -1)
+fi
+
+rm -rf "$dir.tmp" && mkdir -p "$dir.tmp/x" "$dir.tmp/modules"
+dpkg-deb -x "$deb" "$dir.tmp/x"
+cp "$dir.tmp/x"/boot/vmlinuz-* "$dir.tmp/vmlinuz"
+for m in device_dax kmem dax_hmem; do
+    ko=$(find "$dir.tmp/x" -name "$m.ko*" | head -1)
+    [ -n "$ko" ] || { echo "fetch.sh: $m not found in $pkg" >&2; exit 1; }
+    case "$ko" in
+        *.xz) xz -dc "$ko" > "$dir.tmp/modules/$m.ko" ;;
+        *.zst) zstd -dcq "$ko" > "$dir.tmp/modules/$m.ko" ;;
+        *) cp "$ko" "$dir.tmp/modules/$m.ko" ;;
+    esac
+done
+rm -rf "$dir.tmp/x"
+echo "$pkg=$version" > "$dir.tmp/version"
+rm -rf "$dir" && mv "$dir.tmp" "$dir"
+echo "$dir"

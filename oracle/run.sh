@@ -1,0 +1,131 @@
+#!/bin/bash
+# run.sh [--kernel 6.1|6.12|6.18] [--keep DIR] [SCENARIO...]
+#
+# The differential oracle: each scenario (scenarios/*.sh; all when none is named) runs twice — in the guest's /init
+# on a real Debian kernel booted under QEMU, and inside `daxplug sim exec` on the built-in qemu machine with the
+# mainline profile, set up like that guest (kernel version, auto_online_blocks, where KASLR put the kernel image,
+# the dax char major). Both sides print the same lines (lib.sh); run.sh prints per scenario "identical (N lines)"
+# or each differing line with the kernel's and the model's value. Exit 0 when every scenario is identical, 1 when
+# some differ, 2 on a usage or setup error (e.g. the guest never printed its end line, twice).
+#
+# Needs root (sim exec), qemu-system-x86, busybox-static, cpio, plus what fetch.sh needs. DAXPLUG names the daxplug
+# binary to use (default: build src/Daxplug.Cli in Release).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+kernel=6.18
+keep=
+scenarios=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --kernel) kernel=${2:?--kernel needs a value}; shift 2 ;;
+        --keep) keep=${2:?--keep needs a directory}; shift 2 ;;
+        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+        *) scenarios+=("$1"); shift ;;
+    esac
+done
+if [ ${#scenarios[@]} -eq 0 ]; then
+    for s in "$here"/scenarios/*.sh; do scenarios+=("$(basename "$s" .sh)"); done
+fi
+for s in "${scenarios[@]}"; do
+    [ -f "$here/scenarios/${s%.sh}.sh" ] || { echo "run.sh: no scenario '$s' in $here/scenarios" >&2; exit 2; }
+done
+for tool in qemu-system-x86_64 cpio gzip timeout; do
+    command -v $tool >/dev/null || { echo "run.sh: $tool is missing (apt-get install qemu-system-x86 busybox-static cpio)" >&2; exit 2; }
+done
+busybox=$(command -v busybox || true)
+if [ -z "$busybox" ] || ! file -L "$busybox" 2>/dev/null | grep -q 'statically linked'; then
+    echo "run.sh: a static busybox is needed (apt-get install busybox-static)" >&2; exit 2
+fi
+
+kdir=$("$here/fetch.sh" "$kernel")
+if [ -z "${DAXPLUG:-}" ]; then
+    dotnet build "$repo/src/Daxplug.Cli" -c Release -v q -nologo >&2
+    DAXPLUG=$repo/src/Daxplug.Cli/bin/Release/net10.0/daxplug
+fi
+
+work=$(mktemp -d /tmp/daxplug-oracle.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+if [ -n "$keep" ]; then mkdir -p "$keep"; fi
+
+# header SCENARIO KEY — a "# KEY: value" line of the scenario
+header() { sed -n "s/^# $2: *//p" "$here/scenarios/$1.sh" | head -1; }
+
+# guest SCENARIO OUT — boot the kernel with the scenario as part of /init; the scenario's lines go to OUT
+guest() {
+    local s=$1 out=$2 root=$work/root-$1
+    rm -rf "$root" && mkdir -p "$root"/{bin,proc,sys,dev,modules,tmp}
+    cp "$busybox" "$root/bin/busybox"
+    cp "$kdir"/modules/*.ko "$root/modules/"
+    cp "$here/init.sh" "$root/init" && chmod +x "$root/init"
+    cp "$here/lib.sh" "$root/lib.sh"
+    cp "$here/scenarios/$s.sh" "$root/scenario.sh"
+    (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initrd-$s.gz"
+    local auto append
+    auto=$(header "$s" auto); auto=${auto:-offline}
+    append="console=ttyS0 panic=-1 loglevel=1 memmap=1G%0x100000000-1+0xefffffff $(header "$s" cmdline)"
+    if [ "$auto" != default ]; then append="$append oracle.auto=$auto"; fi
+    local attempt
+    for attempt in 1 2; do
+        rm -f "$out" "$work/console-$s.log"
+        timeout 180 qemu-system-x86_64 -accel tcg -cpu max -M pc -smp 1 -m 4G \
+            -object memory-backend-ram,id=m0,size=3G -object memory-backend-ram,id=m1,size=1G \
+            -numa node,nodeid=0,memdev=m0,cpus=0 -numa node,nodeid=1,memdev=m1 \
+            -kernel "$kdir/vmlinuz" -initrd "$work/initrd-$s.gz" -append "$append" \
+            -nographic -no-reboot -monitor none -display none \
+            -serial "file:$work/console-$s.log" -serial "file:$out" >/dev/null 2>&1 || true
+        if grep -q '^### end' "$out" 2>/dev/null; then
+            sed -i 's/\r$//' "$out"
+            return 0
+        fi
+        echo "run.sh: $s: the guest did not finish (attempt $attempt); console tail:" >&2
+        tail -5 "$work/console-$s.log" >&2 || true
+    done
+    return 1
+}
+
+# model SCENARIO GUEST-OUT OUT — the same scenario in sim exec on a qemu machine set up like that guest
+model() {
+    local s=$1 g=$2 out=$3 auto start end major
+    auto=$(header "$s" auto); auto=${auto:-offline}
+    start=$(sed -n 's/^### kernel-start: //p' "$g"); end=$(sed -n 's/^### kernel-end: //p' "$g")
+    major=$(sed -n 's/^### dax-major: //p' "$g")
+    local sets=(--set "kernel=$kernel" --set "unmovable=0x$start-0x$end")
+    if [ -n "$major" ]; then sets+=(--set "daxMajor=$major"); fi
+    # the value written before the modules load, or the kernel's own default (a Kconfig choice), as the guest saw it
+    if [ "$auto" = default ]; then auto=$(sed -n 's/^### auto_online_blocks at boot: //p' "$g"); fi
+    sets+=(--set "autoOnlineBlocks=$auto")
+    ORACLE_KERNEL_START=$start "$DAXPLUG" sim --machine qemu --abi mainline "${sets[@]}" exec -- \
+        "$busybox" sh -c 'echo "### begin"; . "$1"; . "$2"; echo "### end"' sh "$here/lib.sh" "$here/scenarios/$s.sh" > "$out" 2>&1
+}
+
+body() { sed -n '/^### begin/,/^### end/p' "$1" | sed '1d;$d'; }
+
+failed=0
+total=0
+for s in "${scenarios[@]}"; do
+    s=${s%.sh}
+    t0=$(date +%s.%N)
+    if ! guest "$s" "$work/guest-$s.out"; then
+        echo "$s: ERROR: no result from the guest"
+        exit 2
+    fi
+    t1=$(date +%s.%N)
+    model "$s" "$work/guest-$s.out" "$work/model-$s.out" || true
+    body "$work/guest-$s.out" > "$work/$s.kernel"
+    body "$work/model-$s.out" > "$work/$s.model"
+    if [ -n "$keep" ]; then cp "$work/$s.kernel" "$work/$s.model" "$work/console-$s.log" "$keep/"; fi
+    n=$(grep -cv '^#' "$work/$s.kernel" || true)
+    total=$((total + n))
+    boot=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+    if diff -q "$work/$s.kernel" "$work/$s.model" >/dev/null; then
+        echo "$s: identical ($n lines; guest boot+run ${boot} s)"
+    else
+        failed=$((failed + 1))
+        echo "$s: DIFFERS ($n lines; guest boot+run ${boot} s)"
+        diff "$work/$s.kernel" "$work/$s.model" | sed -n 's/^< /    kernel: /p; s/^> /    model:  /p; s/^\([0-9].*\)/  at \1/p' || true
+    fi
+done
+echo "kernel $kernel ($(cat "$kdir/version")): ${#scenarios[@]} scenarios, $total lines compared, $((${#scenarios[@]} - failed)) identical, $failed differ"
+[ $failed -eq 0 ]

@@ -1,0 +1,73 @@
+using System.CommandLine;
+using Daxplug.Kernel;
+using Daxplug.Kernel.Machines;
+
+namespace Daxplug.Cli;
+
+/// <summary>The options every sim verb shares (--machine, --abi, --set, --state) and how they make a kernel.</summary>
+internal sealed class SimOptions
+{
+    public Option<string> Machine { get; } = new("--machine", "-m")
+    {
+        Description = "Built-in machine (default, tib, qemu, host) or a machine JSON file (docs/machines.md)",
+        DefaultValueFactory = _ => "default",
+        Recursive = true,
+    };
+
+    public Option<string> Abi { get; } = new("--abi")
+    {
+        Description = $"Kernel ABI profile: {string.Join(", ", AbiProfiles.All)}",
+        DefaultValueFactory = _ => "hotplug",
+        Recursive = true,
+    };
+
+    public Option<string[]> Set { get; } = new("--set")
+    {
+        Description = "Change a field of the machine description before boot, FIELD=VALUE (lists comma-separated; " +
+                      "repeatable), e.g. --set kernel=6.1 --set autoOnlineBlocks=online_movable",
+        Recursive = true,
+    };
+
+    public Option<string?> State { get; } = new("--state")
+    {
+        Description = "Keep the simulated kernel in this file between invocations (created on first use)",
+        Recursive = true,
+    };
+
+    public IEnumerable<Option> All => [Machine, Abi, Set, State];
+
+    /// <summary>A fresh boot of the machine (with --set applied), or the --state file's saved kernel.</summary>
+    public KernelModel Open(ParseResult r)
+    {
+        var sets = r.GetValue(Set) ?? [];
+        var state = r.GetValue(State);
+        if (state is not null && File.Exists(state) && sets.Length > 0)
+        {
+            throw new CliException($"--set changes a machine at boot; {state} holds a kernel that has booted already", CliException.Usage);
+        }
+
+        return SimModel.Open(r.GetValue(Machine)!, r.GetValue(Abi)!, state, sets);
+    }
+
+    public void Save(KernelModel kernel, ParseResult r) => SimModel.Save(kernel, r.GetValue(State));
+
+    /// <summary>The options again as arguments, for a second daxplug process.</summary>
+    public IEnumerable<string> Forward(ParseResult r)
+    {
+        yield return "--machine";
+        yield return r.GetValue(Machine)!;
+        yield return "--abi";
+        yield return r.GetValue(Abi)!;
+        foreach (var s in r.GetValue(Set) ?? [])
+        {
+            yield return "--set";
+            yield return s;
+        }
+
+        if (r.GetValue(State) is { } state)
+        {
+            yield return "--state";
+            yield return Path.GetFullPath(state);
+        }
+    }
+}
