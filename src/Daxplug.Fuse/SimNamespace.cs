@@ -12,36 +12,65 @@ namespace Daxplug.Fuse;
 /// </summary>
 public static class SimNamespace
 {
+    // The command's own namespace: the model bound over /sys, /proc/iomem and /dev, the scaffolding detached
+    // (then the server is told through the FIFO $1/ready that it may remove it), then the command in place of the
+    // shell.
+    // $1 is the scaffolding directory; the command follows.
+    private const string ChildSetup =
+        "set -e; mount --bind \"$1/fuse/sys\" /sys; mount --bind \"$1/fuse/proc/iomem\" /proc/iomem; " +
+        "mount --rbind \"$1/dev\" /dev; exec 3> \"$1/ready\"; umount -l \"$1\"; echo >&3; exec 3>&-; shift; exec \"$@\"";
+
     /// <summary>
-    /// Sets up the namespace and runs <paramref name="command"/>; returns its exit code. The scaffolding (a
-    /// private tmpfs on a temporary directory) is detached and the directory removed before the command starts:
-    /// only the bind mounts over /sys, /proc/iomem and /dev remain, and only in this namespace.
+    /// Sets up the model on a private tmpfs (FUSE mount and a /dev) and runs <paramref name="command"/> in a
+    /// further mount namespace of its own where they are bound over /sys, /proc/iomem and /dev; returns its exit
+    /// code. The server's own /sys stays the real one: the runtime reads /sys (cgroup memory figures at every
+    /// GC, while managed threads are stopped), and a server reading its own FUSE mount then would wait for itself.
+    /// Once the command's binds are made, the scaffolding is detached and its directory removed, so that even a
+    /// server killed with SIGKILL leaves nothing behind; the binds keep the FUSE connection alive.
     /// </summary>
     public static int Run(KernelModel kernel, IReadOnlyList<string> command, TextWriter log)
     {
         var root = Directory.CreateTempSubdirectory("daxplug-ns-").FullName;
         Check(Interop.Libc.Mount("daxplug", root, "tmpfs", 0, "mode=0700"), $"mount tmpfs on {root}");
-        var fuse = Directory.CreateDirectory(Path.Combine(root, "fuse")).FullName;
-        using var ready = new ManualResetEventSlim();
-        int serverExit = -1;
-        var server = new Thread(() => serverExit = FuseServer.Run(new ModelFileSystem(kernel), fuse, ready.Set))
+        try
         {
-            IsBackground = true,
-            Name = "daxplug-fuse",
-        };
-        server.Start();
-        if (!ready.Wait(TimeSpan.FromSeconds(15)))
-        {
-            throw new IOException($"the FUSE server did not come up (exit {serverExit}); is /dev/fuse available?");
-        }
+            var fuse = Directory.CreateDirectory(Path.Combine(root, "fuse")).FullName;
+            using var ready = new ManualResetEventSlim();
+            int serverExit = -1;
+            var server = new Thread(() => serverExit = FuseServer.Run(new ModelFileSystem(kernel), fuse, ready.Set))
+            {
+                IsBackground = true,
+                Name = "daxplug-fuse",
+            };
+            server.Start();
+            if (!ready.Wait(TimeSpan.FromSeconds(15)))
+            {
+                throw new IOException($"the FUSE server did not come up (exit {serverExit}); is /dev/fuse available?");
+            }
 
-        Check(Interop.Libc.Mount(Path.Combine(fuse, "sys"), "/sys", null, Interop.Libc.MsBind, null), "bind the model over /sys");
-        Check(Interop.Libc.Mount(Path.Combine(fuse, "proc/iomem"), "/proc/iomem", null, Interop.Libc.MsBind, null), "bind over /proc/iomem");
-        MountDev(kernel, Path.Combine(root, "dev"));
-        // The binds keep the FUSE connection and the /dev tmpfs alive; the originals can go.
-        Check(Interop.Libc.Umount2(root, MntDetach), $"detach {root}");
-        Directory.Delete(root);
-        return Exec(command, log);
+            MountDev(kernel, Path.Combine(root, "dev"));
+            Check(Interop.Libc.Mknod(Path.Combine(root, "ready"), SIfIfo | 0x180, 0), "mkfifo ready");
+            return Exec(root, command, log, () => RemoveScaffolding(root));
+        }
+        finally
+        {
+            RemoveScaffolding(root);
+        }
+    }
+
+    private const uint SIfIfo = 0x1000;
+
+    // Detach the tmpfs (lazily: the FUSE mount under it goes with it) and remove its directory; idempotent.
+    private static void RemoveScaffolding(string root)
+    {
+        _ = Interop.Libc.Umount2(root, MntDetach);
+        try
+        {
+            Directory.Delete(root);
+        }
+        catch (IOException)
+        {
+        }
     }
 
     // A tmpfs /dev that holds everything the real one has (each entry bind-mounted) plus a char device node for
@@ -81,32 +110,68 @@ public static class SimNamespace
             }
         }
 
-        Check(Interop.Libc.Mount(dev, "/dev", null, Interop.Libc.MsBind | Interop.Libc.MsRec, null), "bind the new /dev");
     }
 
     private const int MntDetach = 2;
 
-    private static int Exec(IReadOnlyList<string> command, TextWriter log)
+    private static int Exec(string root, IReadOnlyList<string> command, TextWriter log, Action boundInChild)
     {
-        var psi = new ProcessStartInfo(command[0]) { UseShellExecute = false };
-        foreach (var arg in command.Skip(1))
+        if (!Runnable(command[0]))
+        {
+            log.WriteLine($"daxplug: {command[0]}: command not found");
+            return 127;
+        }
+
+        var unshare = new[] { "/usr/bin/unshare", "/bin/unshare" }.FirstOrDefault(File.Exists) ?? "unshare";
+        var psi = new ProcessStartInfo(unshare) { UseShellExecute = false };
+        foreach (var arg in new[] { "-m", "--propagation", "private", "--", "/bin/sh", "-c", ChildSetup, "daxplug-sim", root }.Concat(command))
         {
             psi.ArgumentList.Add(arg);
         }
 
         psi.Environment["DAXPLUG_SIM"] = "1";
+        Process process;
         try
         {
-            using var process = Process.Start(psi)!;
-            process.WaitForExit();
-            return process.ExitCode;
+            process = Process.Start(psi)!;
         }
         catch (Win32Exception e)
         {
-            log.WriteLine($"daxplug: {command[0]}: {e.Message}");
+            log.WriteLine($"daxplug: {unshare}: {e.Message}");
             return 127;
         }
+
+        using (process)
+        {
+            // The child writes a line to the FIFO once its binds are made; if it dies first, open the FIFO for
+            // writing ourselves so that the reader's open returns.
+            var fifo = Path.Combine(root, "ready");
+            var ready = Task.Run(() => File.ReadAllText(fifo));
+            while (!ready.Wait(50))
+            {
+                if (process.HasExited)
+                {
+                    using (new FileStream(fifo, FileMode.Open, FileAccess.Write))
+                    {
+                    }
+
+                    break;
+                }
+            }
+
+            ready.Wait();
+            boundInChild();
+            process.WaitForExit();
+            return process.ExitCode;
+        }
     }
+
+    // What execvp would find: a path to an existing file, or a name on $PATH.
+    private static bool Runnable(string name) =>
+        name.Contains('/', StringComparison.Ordinal)
+            ? File.Exists(name)
+            : (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':', StringSplitOptions.RemoveEmptyEntries)
+                .Any(dir => File.Exists(Path.Combine(dir, name)));
 
     private static void Check(int rc, string what)
     {
