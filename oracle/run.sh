@@ -8,8 +8,8 @@
 # or each differing line with the kernel's and the model's value. Exit 0 when every scenario is identical, 1 when
 # some differ, 2 on a usage or setup error (e.g. the guest never printed its end line, twice).
 #
-# Needs root (sim exec), qemu-system-x86, busybox-static, cpio, plus what fetch.sh needs. DAXPLUG names the daxplug
-# binary to use (default: build src/Daxplug.Cli in Release).
+# Needs root (sim exec), qemu-system-x86, busybox-static, cpio, plus what fetch.sh needs. DAXPLUG is the command
+# that runs daxplug (e.g. "dotnet /path/daxplug.dll"; default: build src/Daxplug.Cli in Release and use it).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -44,6 +44,7 @@ if [ -z "${DAXPLUG:-}" ]; then
     dotnet build "$repo/src/Daxplug.Cli" -c Release -v q -nologo >&2
     DAXPLUG=$repo/src/Daxplug.Cli/bin/Release/net10.0/daxplug
 fi
+read -ra daxplug <<< "$DAXPLUG"
 
 work=$(mktemp -d /tmp/daxplug-oracle.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -96,7 +97,7 @@ model() {
     # the value written before the modules load, or the kernel's own default (a Kconfig choice), as the guest saw it
     if [ "$auto" = default ]; then auto=$(sed -n 's/^### auto_online_blocks at boot: //p' "$g"); fi
     sets+=(--set "autoOnlineBlocks=$auto")
-    ORACLE_KERNEL_START=$start "$DAXPLUG" sim --machine qemu --abi mainline "${sets[@]}" exec -- \
+    ORACLE_KERNEL_START=$start "${daxplug[@]}" sim --machine qemu --abi mainline "${sets[@]}" exec -- \
         "$busybox" sh -c 'echo "### begin"; . "$1"; . "$2"; echo "### end"' sh "$here/lib.sh" "$here/scenarios/$s.sh" > "$out" 2>&1
 }
 

@@ -19,14 +19,23 @@ internal static class SimModel
         try
         {
             spec = BuiltinMachines.Load(machine);
-            if (sets is { Count: > 0 })
-            {
-                spec = BuiltinMachines.WithFields(spec, sets);
-            }
         }
-        catch (Exception e) when (e is FileNotFoundException or FormatException)
+        catch (FileNotFoundException e)
         {
             throw new CliException(e.Message, CliException.Usage);
+        }
+
+        if (sets is { Count: > 0 })
+        {
+            try
+            {
+                spec = BuiltinMachines.WithFields(spec, sets);
+                _ = KernelRelease.Parse(spec.Kernel);
+            }
+            catch (FormatException e)
+            {
+                throw new CliException(e.Message, CliException.Usage);
+            }
         }
 
         var kernel = MachineBuilder.Build(spec, profile);

@@ -121,4 +121,28 @@ public class CliTests
         Assert.Equal(1, bad.Exit);
         Assert.StartsWith($"daxplug: {file}:", bad.Err);
     }
+
+    [Fact]
+    public void SimSet_ChangesTheMachineBeforeBoot_AndRejectsBadFields()
+    {
+        var (exit, json, _) = CliRunner.Run("sim", "--machine", "qemu", "--set", "kernel=6.1", "--set", "unmovable=0x1000000-0x2ffffff,0x5000000-0x5ffffff", "machine");
+        Assert.Equal(0, exit);
+        Assert.Contains("\"kernel\": \"6.1\"", json);
+        Assert.Contains("\"0x5000000-0x5ffffff\"", json);
+        Assert.Contains("dax0.0", CliRunner.Run("sim", "--machine", "qemu", "--set", "kernel=6.1", "cat", "/sys/bus/dax/drivers/device_dax").Out.Split('\n'));
+        Assert.DoesNotContain("dax0.0", CliRunner.Run("sim", "--machine", "qemu", "cat", "/sys/bus/dax/drivers/device_dax").Out.Split('\n'));
+
+        foreach (var (set, message) in new[]
+                 {
+                     ("nosuch=1", "no such machine field"), ("daxMajor=abc", "is not a number"), ("movableNode=maybe", "is not true or false"),
+                     ("kernel=six", "expected a release like 6.12"), ("nodes=1", "list of objects"), ("kernel", "expected FIELD=VALUE"),
+                 })
+        {
+            var bad = CliRunner.Run("sim", "--set", set, "show");
+            Assert.Equal(2, bad.Exit);
+            Assert.StartsWith("daxplug: ", bad.Err);
+            Assert.Contains(message, bad.Err);
+            Assert.Single(bad.Err.Trim().Split('\n'));
+        }
+    }
 }
