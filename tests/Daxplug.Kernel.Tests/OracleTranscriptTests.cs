@@ -14,11 +14,12 @@ namespace Daxplug.Kernel.Tests;
 public partial class OracleTranscriptTests
 {
     [Theory]
-    [InlineData("linux-6.18.15+deb13-amd64.txt", 251, "0x16000000-0x191fffff")]
-    [InlineData("linux-6.12.107+deb12-amd64.txt", 252, "0x1a200000-0x1cdfffff")]
-    public void Transcript_ReplaysIdentically(string transcript, int daxMajor, string kernelImage)
+    [InlineData("linux-6.18.15+deb13-amd64.txt", "6.18", 251, "0x16000000-0x191fffff")]
+    [InlineData("linux-6.12.107+deb12-amd64.txt", "6.12", 252, "0x1a200000-0x1cdfffff")]
+    public void Transcript_ReplaysIdentically(string transcript, string release, int daxMajor, string kernelImage)
     {
         var spec = BuiltinMachines.Load("qemu");
+        spec.Kernel = release;
         spec.DaxMajor = daxMajor;
         spec.Unmovable = [kernelImage];
         var k = MachineBuilder.Build(spec, AbiProfile.Mainline);
