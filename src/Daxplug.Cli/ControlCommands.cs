@@ -1,3 +1,4 @@
+using Daxplug.Lab;
 using System.CommandLine;
 using Daxplug.Control.Discovery;
 using Daxplug.Control.Listing;

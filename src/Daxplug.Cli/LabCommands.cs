@@ -20,8 +20,10 @@ internal static class LabCommands
         var schedules = new Option<int>("--schedules", "-n") { Description = "How many schedules (seeds) to explore", DefaultValueFactory = _ => 1000 };
         var seed = new Option<int>("--seed") { Description = "First seed", DefaultValueFactory = _ => 0 };
         var save = new Option<string?>("--save") { Description = "Directory to save the first schedule of each violation kind in (for replay and svg)" };
+        var strategy = new Option<string>("--strategy") { Description = "random (seeded), pct (seeded, priority changes at depth 3) or dfs (every schedule with at most 2 preemptions, up to --schedules)", DefaultValueFactory = _ => "random" };
+        strategy.AcceptOnlyFromAmong([.. Explorer.Strategies]);
         var run = new Command("run", "Explore one scenario on one profile; print violations by kind with the first schedule of each, step by step");
-        foreach (var o in new Option[] { abi, scenario, schedules, seed, save })
+        foreach (var o in new Option[] { abi, scenario, schedules, seed, strategy, save })
         {
             run.Options.Add(o);
         }
@@ -31,8 +33,20 @@ internal static class LabCommands
             var profile = Profile(r.GetValue(abi)!);
             var spec = BuiltinScenarios.Find(r.GetValue(scenario)!) ?? throw new CliException($"unknown scenario '{r.GetValue(scenario)}'", CliException.Usage);
             var sw = Stopwatch.StartNew();
-            var found = Explorer.Explore(spec, profile, r.GetValue(schedules), r.GetValue(seed));
-            Console.Out.WriteLine($"{spec.Name} on {AbiProfiles.Name(profile)}: {r.GetValue(schedules)} schedules in {sw.ElapsedMilliseconds} ms");
+            if (r.GetValue(schedules) < 1)
+            {
+                throw new CliException("--schedules must be at least 1", CliException.Usage);
+            }
+
+            var exploration = Explorer.Explore(spec, profile, r.GetValue(strategy)!, r.GetValue(schedules), r.GetValue(seed));
+            var found = exploration.ByKind;
+            Console.Out.WriteLine($"{spec.Name} on {AbiProfiles.Name(profile)}: {exploration.Schedules} {r.GetValue(strategy)} schedules in {sw.ElapsedMilliseconds} ms" +
+                                  (exploration.Exhausted ? " (every schedule within the bound)" : ""));
+            if (exploration.Reported.Count > 0)
+            {
+                Console.Out.WriteLine("failures the agents reported (not violations): " + string.Join(", ", exploration.Reported.Select(p => $"{p.Key} {p.Value}")));
+            }
+
             if (found.Count == 0)
             {
                 Console.Out.WriteLine("no violations");
@@ -64,20 +78,26 @@ internal static class LabCommands
         var matrix = new Command("matrix", "Every scenario on every profile: violations per 10k schedules");
         matrix.Options.Add(json);
         matrix.Options.Add(matrixSchedules);
+        matrix.Options.Add(strategy);
         matrix.SetAction(r =>
         {
             int n = r.GetValue(matrixSchedules);
-            var cells = new List<(string Abi, string Scenario, Dictionary<string, int> Violations)>();
+            if (n < 1)
+            {
+                throw new CliException("--schedules must be at least 1", CliException.Usage);
+            }
+
+            var cells = new List<(string Abi, string Scenario, Dictionary<string, int> Violations, Dictionary<string, int> Reported)>();
             foreach (var spec in BuiltinScenarios.All)
             {
                 foreach (var profile in Enum.GetValues<AbiProfile>())
                 {
-                    var found = Explorer.Explore(spec, profile, n);
-                    cells.Add((AbiProfiles.Name(profile), spec.Name, found.ToDictionary(kv => kv.Key, kv => kv.Value.Count)));
+                    var found = Explorer.Explore(spec, profile, r.GetValue(strategy)!, n);
+                    cells.Add((AbiProfiles.Name(profile), spec.Name, found.ByKind.ToDictionary(kv => kv.Key, kv => kv.Value.Count), found.Reported));
                 }
             }
 
-            Console.Out.Write(r.GetValue(json) ? MatrixJson(cells, n) : MatrixTable(cells, n));
+            Console.Out.Write(r.GetValue(json) ? MatrixJson(cells, n) : MatrixTable(cells, n, r.GetValue(strategy)!));
             return 0;
         });
 
@@ -135,18 +155,23 @@ internal static class LabCommands
     private static AbiProfile Profile(string name) =>
         AbiProfiles.Parse(name) ?? throw new CliException($"unknown --abi '{name}' (one of: {string.Join(", ", AbiProfiles.All)})", CliException.Usage);
 
-    private static string MatrixTable(List<(string Abi, string Scenario, Dictionary<string, int> Violations)> cells, int n)
+    private static string MatrixTable(List<(string Abi, string Scenario, Dictionary<string, int> Violations, Dictionary<string, int> Reported)> cells, int n, string strategy)
     {
-        var sb = new StringBuilder($"violations per 10k schedules ({n} schedules per cell)\n\n");
-        sb.Append($"{"scenario",-24}").AppendJoin("", AbiProfiles.All.Select(a => $"{a,-22}")).Append('\n');
+        var sb = new StringBuilder($"violations per 10k schedules ({n} {strategy} schedules per cell; in brackets, failures the agents reported)\n\n");
+        sb.Append($"{"scenario",-30}").AppendJoin("", AbiProfiles.All.Select(a => $"{a,-34}")).Append('\n');
         foreach (var scenario in cells.Select(c => c.Scenario).Distinct())
         {
-            sb.Append($"{scenario,-24}");
+            sb.Append($"{scenario,-30}");
             foreach (var abi in AbiProfiles.All)
             {
-                var v = cells.First(c => c.Scenario == scenario && c.Abi == abi).Violations;
+                var (_, _, v, reported) = cells.First(c => c.Scenario == scenario && c.Abi == abi);
                 var text = v.Count == 0 ? "0" : string.Join(" ", v.Select(kv => $"{kv.Key}:{kv.Value * 10000L / n}"));
-                sb.Append($"{text,-22}");
+                if (reported.Count > 0)
+                {
+                    text += " [" + string.Join(" ", reported.Select(kv => $"{kv.Key}:{kv.Value * 10000L / n}")) + "]";
+                }
+
+                sb.Append($"{text,-34}");
             }
 
             sb.Append('\n');
@@ -155,13 +180,13 @@ internal static class LabCommands
         return sb.ToString();
     }
 
-    private static string MatrixJson(List<(string Abi, string Scenario, Dictionary<string, int> Violations)> cells, int n)
+    private static string MatrixJson(List<(string Abi, string Scenario, Dictionary<string, int> Violations, Dictionary<string, int> Reported)> cells, int n)
     {
         using var ms = new MemoryStream();
         using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
         {
             w.WriteStartArray();
-            foreach (var (abi, scenario, violations) in cells)
+            foreach (var (abi, scenario, violations, reported) in cells)
             {
                 w.WriteStartObject();
                 w.WriteString("abi", abi);
@@ -169,6 +194,13 @@ internal static class LabCommands
                 w.WriteNumber("schedules", n);
                 w.WriteStartObject("violations");
                 foreach (var (kind, count) in violations)
+                {
+                    w.WriteNumber(kind, count);
+                }
+
+                w.WriteEndObject();
+                w.WriteStartObject("reported");
+                foreach (var (kind, count) in reported)
                 {
                     w.WriteNumber(kind, count);
                 }

@@ -6,7 +6,12 @@ using Daxplug.Lab.Scheduling;
 namespace Daxplug.Lab;
 
 /// <summary>The result of one schedule: its seed, trace, violations and log.</summary>
-public sealed record ScheduleResult(int Seed, IReadOnlyList<TraceStep> Trace, IReadOnlyList<Violation> Violations, IReadOnlyList<string> Log);
+public sealed record ScheduleResult(int Seed, IReadOnlyList<TraceStep> Trace, IReadOnlyList<Violation> Violations, IReadOnlyList<string> Log,
+    IReadOnlyList<string>? Reported = null);
+
+/// <summary>What an exploration found: schedules run, whether a bounded search covered its whole space,
+/// violations by kind (with the first schedule of each), and failures agents reported (not violations).</summary>
+public sealed record Exploration(int Schedules, bool Exhausted, Dictionary<string, (int Count, ScheduleResult First)> ByKind, Dictionary<string, int> Reported);
 
 /// <summary>Runs a scenario under many seeds (or replays one trace) and collects violations.</summary>
 public static class Explorer
@@ -33,22 +38,69 @@ public static class Explorer
             run.CheckQuiescent(scheduler.Trace.Count);
         }
 
-        return new ScheduleResult(seed, scheduler.Trace, run.Violations, run.Log);
+        return new ScheduleResult(seed, scheduler.Trace, run.Violations, run.Log, run.Reported);
     }
 
-    /// <summary>Runs <paramref name="schedules"/> seeds from <paramref name="firstSeed"/>; violations by kind with the first of each.</summary>
-    public static Dictionary<string, (int Count, ScheduleResult First)> Explore(ScenarioSpec spec, AbiProfile abi, int schedules, int firstSeed = 0)
+    /// <summary>The strategies: random (seeded), pct (seeded, depth 3), dfs (preemption-bounded, exhaustive within the bound).</summary>
+    public static IReadOnlyList<string> Strategies { get; } = ["random", "pct", "dfs"];
+
+    /// <summary>
+    /// Explores with a strategy: random and pct run <paramref name="schedules"/> seeds from
+    /// <paramref name="firstSeed"/>; dfs enumerates schedules with at most <paramref name="dfsBound"/> preemptions
+    /// in depth-first order until the space is exhausted or <paramref name="schedules"/> have run.
+    /// </summary>
+    public static Exploration Explore(ScenarioSpec spec, AbiProfile abi, string strategy, int schedules, int firstSeed = 0, int pctDepth = 3, int dfsBound = 2)
     {
-        var byKind = new Dictionary<string, (int, ScheduleResult)>();
-        for (int seed = firstSeed; seed < firstSeed + schedules; seed++)
+        var byKind = new Dictionary<string, (int Count, ScheduleResult First)>();
+        var reported = new Dictionary<string, int>();
+        void Count(ScheduleResult result)
         {
-            var result = RunOne(spec, abi, new RandomStrategy(seed), seed);
             foreach (var kind in result.Violations.Select(v => v.Kind).Distinct())
             {
-                byKind[kind] = byKind.TryGetValue(kind, out var e) ? (e.Item1 + 1, e.Item2) : (1, result);
+                byKind[kind] = byKind.TryGetValue(kind, out var e) ? (e.Count + 1, e.First) : (1, result);
+            }
+
+            foreach (var r in (result.Reported ?? []).Distinct())
+            {
+                reported[r] = reported.GetValueOrDefault(r) + 1;
             }
         }
 
-        return byKind;
+        switch (strategy)
+        {
+            case "random":
+                for (int seed = firstSeed; seed < firstSeed + schedules; seed++)
+                {
+                    Count(RunOne(spec, abi, new RandomStrategy(seed), seed));
+                }
+
+                return new Exploration(schedules, false, byKind, reported);
+            case "pct":
+                // k, the schedule length PCT spreads its change points over: that of an unpreempted run.
+                int steps = Math.Max(1, RunOne(spec, abi, new DfsStrategy([]), 0).Trace.Count);
+                for (int seed = firstSeed; seed < firstSeed + schedules; seed++)
+                {
+                    Count(RunOne(spec, abi, new PctStrategy(seed, pctDepth, steps), seed));
+                }
+
+                return new Exploration(schedules, false, byKind, reported);
+            case "dfs":
+                List<int>? prefix = [];
+                int n = 0;
+                while (prefix is not null && n < schedules)
+                {
+                    var dfs = new DfsStrategy(prefix);
+                    Count(RunOne(spec, abi, dfs, n++));
+                    prefix = dfs.NextPrefix(dfsBound);
+                }
+
+                return new Exploration(n, prefix is null, byKind, reported);
+            default:
+                throw new ArgumentException($"unknown strategy '{strategy}' (one of: {string.Join(", ", Strategies)})");
+        }
     }
+
+    /// <summary>Runs <paramref name="schedules"/> seeds from <paramref name="firstSeed"/>; violations by kind with the first of each.</summary>
+    public static Dictionary<string, (int Count, ScheduleResult First)> Explore(ScenarioSpec spec, AbiProfile abi, int schedules, int firstSeed = 0) =>
+        Explore(spec, abi, "random", schedules, firstSeed).ByKind;
 }

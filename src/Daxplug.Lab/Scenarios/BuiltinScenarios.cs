@@ -13,6 +13,10 @@ public static class BuiltinScenarios
             [new AgentSpec("daxctl-devdax", "dax1.0")]),
         new("daxctl-devdax-vs-udev", "default", "online_movable", KernelZonePinning: false,
             [new AgentSpec("daxctl-devdax", "dax1.0"), new AgentSpec("udev-onliner", "dax1.0")]),
+        new("daxplug-unplug-vs-udev", "default", "online_movable", KernelZonePinning: false,
+            [new AgentSpec("daxplug", "dax1.0", Target: "unplugged"), new AgentSpec("udev-onliner", "dax1.0")]),
+        new("daxplug-unplug-vs-zone-mover", "default", "online_movable", KernelZonePinning: true,
+            [new AgentSpec("daxplug", "dax1.0", Target: "unplugged"), new AgentSpec("zone-mover", "dax1.0", [1160])]),
     ];
 
     public static ScenarioSpec? Find(string name) => All.FirstOrDefault(s => s.Name == name);

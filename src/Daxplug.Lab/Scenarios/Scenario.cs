@@ -5,7 +5,7 @@ using Daxplug.Kernel.Machines;
 namespace Daxplug.Lab.Scenarios;
 
 /// <summary>An agent of a scenario: what it is (a kind) and what it acts on.</summary>
-public sealed record AgentSpec(string Kind, string Device, IReadOnlyList<long>? Blocks = null);
+public sealed record AgentSpec(string Kind, string Device, IReadOnlyList<long>? Blocks = null, string? Target = null);
 
 /// <summary>A scenario as data: a machine, how it boots, and the agents that race.</summary>
 public sealed record ScenarioSpec(string Name, string Machine, string BootPolicy, bool KernelZonePinning, IReadOnlyList<AgentSpec> Agents);
@@ -51,6 +51,7 @@ public sealed class ScenarioRun
         "device-cycle" => () => DeviceCycle(agent, step),
         "daxctl-devdax" => () => DaxctlDevdax(agent, step),
         "udev-onliner" => () => UdevOnliner(agent),
+        "daxplug" => () => DaxplugSet(agent, step),
         _ => throw new FormatException($"unknown agent kind '{agent.Kind}'"),
     };
 
@@ -160,6 +161,67 @@ public sealed class ScenarioRun
         {
             Violations.Add(new Violation("stranded", $"{agent.Device}: kmem unbind succeeded but {left} block(s) stay until reboot", step()));
         }
+    }
+
+    // The daxplug controller itself, through the sysfs text surface (ModelSysfs), with its own lock and journal
+    // in a scratch state directory. Its claims: "done" means the device is in the target state right now;
+    // "rolled back" and "stranded" are failures it reported, which the matrix counts but does not call violations.
+    private void DaxplugSet(AgentSpec agent, Func<int> step)
+    {
+        var target = agent.Target ?? "unplugged";
+        var dir = Directory.CreateTempSubdirectory("daxplug-lab-");
+        try
+        {
+            var sysfs = ModelSysfs.Create(kernel, "lab", (path, value, rc) =>
+            {
+                lock (Log)
+                {
+                    Log.Add($"[{Step()}] daxplug: {path} <- {value.TrimEnd('\n')}: {(rc == 0 ? "ok" : ErrnoText.Name((Errno)rc))}");
+                }
+            });
+            var outcome = new Daxplug.Control.Transitions.Controller(sysfs, new Daxplug.Control.Transitions.StateDir(dir.FullName)).Set(agent.Device, target);
+            lock (Log)
+            {
+                Log.Add($"[{Step()}] daxplug: set {agent.Device} {target}: exit {(int)outcome.Code}: {outcome.Message}");
+            }
+
+            if (outcome.Code == Daxplug.Control.Transitions.OutcomeCode.Done && DeviceState(agent.Device) is var now && now != target)
+            {
+                Violations.Add(new Violation("false-success", $"{agent.Device}: daxplug said {target} but it is {now}", step()));
+            }
+            else if (outcome.Code != Daxplug.Control.Transitions.OutcomeCode.Done)
+            {
+                Reported.Add(outcome.Code.ToString());
+            }
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Failures that agents reported (exit codes): not violations, but what a user would have been told.</summary>
+    public List<string> Reported { get; } = [];
+
+    // The device as the controller's vocabulary names it: unplugged (no kmem memory left), or the zone its
+    // blocks are online in (online_movable / online_kernel), or "split".
+    private string DeviceState(string device)
+    {
+        var dev = kernel.Dax.Find(device)!;
+        var blocks = dev.Kmem is { } d ? kernel.KmemDriver.Blocks(dev, d).ToList() : [];
+        if (blocks.Count == 0)
+        {
+            return "unplugged";
+        }
+
+        if (blocks.All(b => b.State == Daxplug.Kernel.Memory.MemoryBlockState.Online))
+        {
+            var zones = blocks.Select(b => b.Zone?.Type).Distinct().ToList();
+            return zones.Count == 1 && zones[0] == Daxplug.Kernel.Memory.ZoneType.Movable ? "online_movable"
+                : zones.All(z => z != Daxplug.Kernel.Memory.ZoneType.Movable) ? "online_kernel" : "split";
+        }
+
+        return blocks.All(b => b.State == Daxplug.Kernel.Memory.MemoryBlockState.Offline) ? "offline" : "split";
     }
 
     // A RHEL-style rule acting on each block of the device it sees offline: online it (movable, as on bare metal).
