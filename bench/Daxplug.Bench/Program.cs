@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
 {
     "hotplug64t" => Hotplug64T.Run(),
     "tib" => TibDevice.Run(),
+    "lab" => LabSpeed.Run(),
     _ => Run(args),
 };
 
