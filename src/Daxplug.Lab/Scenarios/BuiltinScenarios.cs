@@ -11,6 +11,8 @@ public static class BuiltinScenarios
             [new AgentSpec("device-cycle", "dax1.0")]),
         new("daxctl-devdax", "default", "online_movable", KernelZonePinning: false,
             [new AgentSpec("daxctl-devdax", "dax1.0")]),
+        new("unplug-vs-udev", "default", "online_movable", KernelZonePinning: false,
+            [new AgentSpec("device-unplug", "dax1.0"), new AgentSpec("udev-onliner", "dax1.0")]),
         new("daxctl-devdax-vs-udev", "default", "online_movable", KernelZonePinning: false,
             [new AgentSpec("daxctl-devdax", "dax1.0"), new AgentSpec("udev-onliner", "dax1.0")]),
         new("daxplug-unplug-vs-udev", "default", "online_movable", KernelZonePinning: false,

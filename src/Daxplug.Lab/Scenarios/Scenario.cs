@@ -55,9 +55,24 @@ public sealed class ScenarioRun
         _ => throw new FormatException($"unknown agent kind '{agent.Kind}'"),
     };
 
-    /// <summary>Checks at quiescence: the model's own consistency.</summary>
+    /// <summary>The agent kinds that claim something about a device (the others are competitors).</summary>
+    private static readonly string[] Controllers = ["device-unplug", "device-cycle", "daxctl-devdax", "daxplug"];
+
+    /// <summary>Checks at quiescence: the model's own consistency, and that no device a controller acted on is
+    /// left split (some blocks online, some offline) unless a controller reported a failure.</summary>
     public void CheckQuiescent(int step)
     {
+        if (Reported.Count == 0)
+        {
+            foreach (var device in Spec.Agents.Where(a => Controllers.Contains(a.Kind)).Select(a => a.Device).Distinct())
+            {
+                if (DeviceState(device) == "split")
+                {
+                    Violations.Add(new Violation("split", $"{device}: some blocks online, some offline, and no controller reported a failure", step));
+                }
+            }
+        }
+
         foreach (var problem in Invariants.Check(kernel))
         {
             Violations.Add(new Violation("inconsistent", problem, step));
@@ -90,6 +105,10 @@ public sealed class ScenarioRun
                     Violations.Add(new Violation("false-success", $"{agent.Device}: '{word}' succeeded but {left} block(s) remain", step()));
                 }
             }
+            else
+            {
+                Report(agent.Kind, $"'{word}' failed");
+            }
 
             return;
         }
@@ -99,6 +118,7 @@ public sealed class ScenarioRun
         {
             if (mem.State != Daxplug.Kernel.Memory.MemoryBlockState.Offline && Write(agent.Kind, $"/sys/devices/system/memory/memory{mem.Id}/state", "offline") < 0)
             {
+                Report(agent.Kind, $"offlining memory{mem.Id} failed");
                 return;
             }
         }
@@ -118,6 +138,7 @@ public sealed class ScenarioRun
         {
             if (Write(agent.Kind, $"/sys/bus/dax/devices/{agent.Device}/{attr}", word) < 0)
             {
+                Report(agent.Kind, $"'{word}' failed");
                 return;
             }
 
@@ -141,17 +162,14 @@ public sealed class ScenarioRun
             if (mem.State != Daxplug.Kernel.Memory.MemoryBlockState.Offline && Write(agent.Kind, $"/sys/devices/system/memory/memory{mem.Id}/state", "offline") < 0
                 && mem.State != Daxplug.Kernel.Memory.MemoryBlockState.Offline)
             {
+                Report(agent.Kind, $"offlining memory{mem.Id} failed");
                 return;
             }
         }
 
         if (blocks.Any(b => b.State == Daxplug.Kernel.Memory.MemoryBlockState.Online))
         {
-            lock (Log)
-            {
-                Log.Add($"[{Step()}] {agent.Kind}: refusing to change modes (blocks online)");
-            }
-
+            Report(agent.Kind, "refusing to change modes (blocks online)");
             return;
         }
 
@@ -191,7 +209,7 @@ public sealed class ScenarioRun
             }
             else if (outcome.Code != Daxplug.Control.Transitions.OutcomeCode.Done)
             {
-                Reported.Add(outcome.Code.ToString());
+                Reported.Add($"daxplug-exit-{(int)outcome.Code}");
             }
         }
         finally
@@ -202,6 +220,16 @@ public sealed class ScenarioRun
 
     /// <summary>Failures that agents reported (exit codes): not violations, but what a user would have been told.</summary>
     public List<string> Reported { get; } = [];
+
+    // A controller gives up and says so (daxctl prints an error and exits non-zero).
+    private void Report(string agent, string what)
+    {
+        Reported.Add($"{agent}-failed");
+        lock (Log)
+        {
+            Log.Add($"[{Step()}] {agent}: {what}");
+        }
+    }
 
     // The device as the controller's vocabulary names it: unplugged (no kmem memory left), or the zone its
     // blocks are online in (online_movable / online_kernel), or "split".
@@ -218,7 +246,7 @@ public sealed class ScenarioRun
         {
             var zones = blocks.Select(b => b.Zone?.Type).Distinct().ToList();
             return zones.Count == 1 && zones[0] == Daxplug.Kernel.Memory.ZoneType.Movable ? "online_movable"
-                : zones.All(z => z != Daxplug.Kernel.Memory.ZoneType.Movable) ? "online_kernel" : "split";
+                : zones.All(z => z != Daxplug.Kernel.Memory.ZoneType.Movable) ? "online_kernel" : "mixed-zones";
         }
 
         return blocks.All(b => b.State == Daxplug.Kernel.Memory.MemoryBlockState.Offline) ? "offline" : "split";

@@ -105,13 +105,22 @@ public sealed class DeterministicScheduler : IKernelScheduler
 
     public void Release(KernelMutex mutex)
     {
+        bool woke = false;
         lock (gate)
         {
             owners.Remove(mutex);
             foreach (var a in agents.Where(a => a.WaitingFor == mutex))
             {
                 a.WaitingFor = null;
+                woke = true;
             }
+        }
+
+        // mutex_unlock() wakes a waiter, which may take the lock before the unlocker comes back for it; without
+        // this point a releaser that re-acquires at once would starve every waiter.
+        if (woke && Me() is { } me)
+        {
+            Yield(me, $"unlock {mutex.Name}");
         }
     }
 
