@@ -133,7 +133,7 @@ internal static class LabCommands
         svg.Options.Add(output);
         svg.SetAction(r =>
         {
-            var (saved, result) = Replay(r.GetValue(svgTrace)!);
+            var (saved, result) = Replay(r.GetValue(svgTrace)!, recordBlocks: true);
             File.WriteAllText(r.GetValue(output)!, Swimlane.Render($"{saved.Scenario} on {saved.Abi} (seed {saved.Seed})", result));
             return 0;
         });
@@ -145,11 +145,11 @@ internal static class LabCommands
         return lab;
     }
 
-    private static (SavedSchedule Saved, ScheduleResult Result) Replay(string file)
+    private static (SavedSchedule Saved, ScheduleResult Result) Replay(string file, bool recordBlocks = false)
     {
         var saved = SavedSchedule.Load(file);
         var spec = BuiltinScenarios.Find(saved.Scenario) ?? throw new CliException($"{file}: unknown scenario '{saved.Scenario}'");
-        return (saved, Explorer.RunOne(spec, Profile(saved.Abi), new Daxplug.Lab.Scheduling.ReplayStrategy(saved.Choices), saved.Seed));
+        return (saved, Explorer.RunOne(spec, Profile(saved.Abi), new Daxplug.Lab.Scheduling.ReplayStrategy(saved.Choices), saved.Seed, recordBlocks));
     }
 
     private static AbiProfile Profile(string name) =>

@@ -7,7 +7,15 @@ namespace Daxplug.Lab;
 
 /// <summary>The result of one schedule: its seed, trace, violations and log.</summary>
 public sealed record ScheduleResult(int Seed, IReadOnlyList<TraceStep> Trace, IReadOnlyList<Violation> Violations, IReadOnlyList<string> Log,
-    IReadOnlyList<string>? Reported = null);
+    IReadOnlyList<string>? Reported = null)
+{
+    /// <summary>When recorded: the blocks the agents' devices had at boot, and per step a character per block
+    /// (M online movable, K online in a kernel zone, o offline, - removed).</summary>
+    public BlockTimeline? Blocks { get; init; }
+}
+
+/// <summary>Block states over a schedule: ids, and one string per step (a character per block).</summary>
+public sealed record BlockTimeline(IReadOnlyList<long> Ids, IReadOnlyList<string> States);
 
 /// <summary>What an exploration found: schedules run, whether a bounded search covered its whole space,
 /// violations by kind (with the first schedule of each), and failures agents reported (not violations).</summary>
@@ -16,10 +24,16 @@ public sealed record Exploration(int Schedules, bool Exhausted, Dictionary<strin
 /// <summary>Runs a scenario under many seeds (or replays one trace) and collects violations.</summary>
 public static class Explorer
 {
-    public static ScheduleResult RunOne(ScenarioSpec spec, AbiProfile abi, IStrategy strategy, int seed)
+    public static ScheduleResult RunOne(ScenarioSpec spec, AbiProfile abi, IStrategy strategy, int seed, bool recordBlocks = false)
     {
         var run = new ScenarioRun(spec, abi);
         var scheduler = new DeterministicScheduler(strategy);
+        var ids = recordBlocks ? run.DeviceBlockIds() : [];
+        var states = new List<string>();
+        if (recordBlocks)
+        {
+            scheduler.AfterStep = () => states.Add(run.BlockStates(ids));
+        }
         foreach (var agent in spec.Agents)
         {
             scheduler.Spawn($"{agent.Kind}", run.Body(agent, () => scheduler.Trace.Count));
@@ -38,7 +52,10 @@ public static class Explorer
             run.CheckQuiescent(scheduler.Trace.Count);
         }
 
-        return new ScheduleResult(seed, scheduler.Trace, run.Violations, run.Log, run.Reported);
+        return new ScheduleResult(seed, scheduler.Trace, run.Violations, run.Log, run.Reported)
+        {
+            Blocks = recordBlocks ? new BlockTimeline(ids, states) : null,
+        };
     }
 
     /// <summary>The strategies: random (seeded), pct (seeded, depth 3), dfs (preemption-bounded, exhaustive within the bound).</summary>

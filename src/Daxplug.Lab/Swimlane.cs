@@ -5,7 +5,8 @@ namespace Daxplug.Lab;
 
 /// <summary>
 /// An SVG swimlane of one schedule: a lane per agent, a mark per step it ran, its sysfs writes as labels (green
-/// when the kernel said yes, red otherwise) and the violations at the step they were seen.
+/// when the kernel said yes, red otherwise), the violations at the step they were seen, and, when the schedule was
+/// recorded with them, the device's blocks over time (a row per block, coloured by state).
 /// </summary>
 public static class Swimlane
 {
@@ -14,7 +15,10 @@ public static class Swimlane
         var agents = result.Trace.Select(t => t.AgentName).Distinct().ToList();
         const int laneHeight = 60, left = 140, stepWidth = 6, top = 40;
         int steps = Math.Max(1, result.Trace.Count);
-        int width = left + (steps * stepWidth) + 640, height = top + (agents.Count * laneHeight) + 60;
+        var blocks = result.Blocks;
+        const int blockRow = 2, legend = 24;
+        int band = blocks is null ? 0 : legend + (blocks.Ids.Count * blockRow) + 10;
+        int width = left + (steps * stepWidth) + 640, height = top + (agents.Count * laneHeight) + 60 + band + (result.Violations.Count * 14);
         var svg = new StringBuilder();
         svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" font-family=\"monospace\" font-size=\"11\">\n");
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"10\" y=\"20\" font-size=\"14\">{Escape(title)}</text>\n");
@@ -49,7 +53,34 @@ public static class Swimlane
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x}\" y=\"{y}\" font-size=\"8\" fill=\"{(ok ? "#1a7f37" : "#c62828")}\">{Escape(Short(line[(close + 2)..]))}</text>\n");
         }
 
-        int vy = top + (agents.Count * laneHeight) + 20;
+        if (blocks is not null)
+        {
+            int by = top + (agents.Count * laneHeight) + 6;
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"8\" y=\"{by + 12}\">blocks {blocks.Ids.FirstOrDefault()}-{blocks.Ids.LastOrDefault()}</text>\n");
+            int lx = left;
+            foreach (var (ch, name) in new[] { ('M', "online movable"), ('K', "online kernel zone"), ('o', "offline"), ('-', "removed") })
+            {
+                svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{lx}\" y=\"{by + 3}\" width=\"10\" height=\"10\" fill=\"{Colour(ch)}\"/><text x=\"{lx + 14}\" y=\"{by + 12}\">{name}</text>\n");
+                lx += 150;
+            }
+
+            by += legend;
+            for (int b = 0; b < blocks.Ids.Count; b++)
+            {
+                // One rect per run of the same state.
+                int start = 0;
+                for (int s = 1; s <= blocks.States.Count; s++)
+                {
+                    if (s == blocks.States.Count || blocks.States[s][b] != blocks.States[start][b])
+                    {
+                        svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{left + (start * stepWidth)}\" y=\"{by + (b * blockRow)}\" width=\"{(s - start) * stepWidth}\" height=\"{blockRow}\" fill=\"{Colour(blocks.States[start][b])}\"><title>memory{blocks.Ids[b]}</title></rect>\n");
+                        start = s;
+                    }
+                }
+            }
+        }
+
+        int vy = top + (agents.Count * laneHeight) + 20 + band;
         foreach (var v in result.Violations)
         {
             int x = left + (Math.Min(v.Step, steps) * stepWidth);
@@ -60,6 +91,14 @@ public static class Swimlane
 
         return svg.Append("</svg>\n").ToString();
     }
+
+    private static string Colour(char state) => state switch
+    {
+        'M' => "#4caf50",
+        'K' => "#ff9800",
+        'o' => "#b0bec5",
+        _ => "#ffffff",
+    };
 
     private static string Short(string s) => s.Replace("/sys/devices/system/memory/", "", StringComparison.Ordinal).Replace("/sys/bus/dax/", "", StringComparison.Ordinal);
 

@@ -218,6 +218,20 @@ public sealed class ScenarioRun
         }
     }
 
+    /// <summary>The memory blocks of every device an agent names, as booted.</summary>
+    public List<long> DeviceBlockIds() =>
+        Spec.Agents.Select(a => a.Device).Distinct().Select(kernel.Dax.Find).OfType<Daxplug.Kernel.Dax.DevDax>()
+            .SelectMany(dev => dev.Kmem is { } d ? kernel.KmemDriver.Blocks(dev, d).Select(b => b.Id) : []).Distinct().Order().ToList();
+
+    /// <summary>A character per block: M online movable, K online in a kernel zone, o offline, - removed.</summary>
+    public string BlockStates(IReadOnlyList<long> ids) => string.Concat(ids.Select(id => kernel.Blocks.Find(id) switch
+    {
+        null => '-',
+        { State: Daxplug.Kernel.Memory.MemoryBlockState.Online, Zone.Type: Daxplug.Kernel.Memory.ZoneType.Movable } => 'M',
+        { State: Daxplug.Kernel.Memory.MemoryBlockState.Online } => 'K',
+        _ => 'o',
+    }));
+
     /// <summary>Failures that agents reported (exit codes): not violations, but what a user would have been told.</summary>
     public List<string> Reported { get; } = [];
 

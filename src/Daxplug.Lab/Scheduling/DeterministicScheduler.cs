@@ -28,6 +28,9 @@ public sealed class DeterministicScheduler : IKernelScheduler
 
     public List<TraceStep> Trace { get; } = [];
 
+    /// <summary>Called after each step is chosen, before the agent runs (every other agent is parked).</summary>
+    public Action? AfterStep { get; set; }
+
     /// <summary>A failure the schedule produced: "deadlock", "livelock", or an agent's exception.</summary>
     public string? Failure { get; private set; }
 
@@ -197,6 +200,7 @@ public sealed class DeterministicScheduler : IKernelScheduler
 
         var next = agents[runnable[strategy.Next(runnable, Trace.Count)]];
         Trace.Add(new TraceStep(Trace.Count, next.Id, next.Name, from is null ? point : $"{from.Name}@{point}"));
+        AfterStep?.Invoke();
         next.Go.Release();
     }
 
