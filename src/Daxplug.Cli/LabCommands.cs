@@ -87,13 +87,13 @@ internal static class LabCommands
                 throw new CliException("--schedules must be at least 1", CliException.Usage);
             }
 
-            var cells = new List<(string Abi, string Scenario, Dictionary<string, int> Violations, Dictionary<string, int> Reported)>();
+            var cells = new List<(string Abi, string Scenario, int Schedules, Dictionary<string, int> Violations, Dictionary<string, int> Reported)>();
             foreach (var spec in BuiltinScenarios.All)
             {
                 foreach (var profile in Enum.GetValues<AbiProfile>())
                 {
                     var found = Explorer.Explore(spec, profile, r.GetValue(strategy)!, n);
-                    cells.Add((AbiProfiles.Name(profile), spec.Name, found.ByKind.ToDictionary(kv => kv.Key, kv => kv.Value.Count), found.Reported));
+                    cells.Add((AbiProfiles.Name(profile), spec.Name, found.Schedules, found.ByKind.ToDictionary(kv => kv.Key, kv => kv.Value.Count), found.Reported));
                 }
             }
 
@@ -155,23 +155,28 @@ internal static class LabCommands
     private static AbiProfile Profile(string name) =>
         AbiProfiles.Parse(name) ?? throw new CliException($"unknown --abi '{name}' (one of: {string.Join(", ", AbiProfiles.All)})", CliException.Usage);
 
-    private static string MatrixTable(List<(string Abi, string Scenario, Dictionary<string, int> Violations, Dictionary<string, int> Reported)> cells, int n, string strategy)
+    private static string MatrixTable(List<(string Abi, string Scenario, int Schedules, Dictionary<string, int> Violations, Dictionary<string, int> Reported)> cells, int n, string strategy)
     {
-        var sb = new StringBuilder($"violations per 10k schedules ({n} {strategy} schedules per cell; in brackets, failures the agents reported)\n\n");
-        sb.Append($"{"scenario",-30}").AppendJoin("", AbiProfiles.All.Select(a => $"{a,-34}")).Append('\n');
+        var sb = new StringBuilder($"violations per 10k schedules ({n} {strategy} schedules per cell, or all there are; in brackets, failures the agents reported)\n\n");
+        sb.Append($"{"scenario",-30}").AppendJoin("", AbiProfiles.All.Select(a => $"{a,-44}")).Append('\n');
         foreach (var scenario in cells.Select(c => c.Scenario).Distinct())
         {
             sb.Append($"{scenario,-30}");
             foreach (var abi in AbiProfiles.All)
             {
-                var (_, _, v, reported) = cells.First(c => c.Scenario == scenario && c.Abi == abi);
-                var text = v.Count == 0 ? "0" : string.Join(" ", v.Select(kv => $"{kv.Key}:{kv.Value * 10000L / n}"));
+                var (_, _, ran, v, reported) = cells.First(c => c.Scenario == scenario && c.Abi == abi);
+                var text = v.Count == 0 ? "0" : string.Join(" ", v.Select(kv => $"{kv.Key}:{kv.Value * 10000L / ran}"));
                 if (reported.Count > 0)
                 {
-                    text += " [" + string.Join(" ", reported.Select(kv => $"{kv.Key}:{kv.Value * 10000L / n}")) + "]";
+                    text += " [" + string.Join(" ", reported.Select(kv => $"{kv.Key}:{kv.Value * 10000L / ran}")) + "]";
                 }
 
-                sb.Append($"{text,-34}");
+                if (ran < n)
+                {
+                    text += $" (all {ran})";
+                }
+
+                sb.Append($"{text,-44}");
             }
 
             sb.Append('\n');
@@ -180,18 +185,18 @@ internal static class LabCommands
         return sb.ToString();
     }
 
-    private static string MatrixJson(List<(string Abi, string Scenario, Dictionary<string, int> Violations, Dictionary<string, int> Reported)> cells, int n)
+    private static string MatrixJson(List<(string Abi, string Scenario, int Schedules, Dictionary<string, int> Violations, Dictionary<string, int> Reported)> cells, int n)
     {
         using var ms = new MemoryStream();
         using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
         {
             w.WriteStartArray();
-            foreach (var (abi, scenario, violations, reported) in cells)
+            foreach (var (abi, scenario, ran, violations, reported) in cells)
             {
                 w.WriteStartObject();
                 w.WriteString("abi", abi);
                 w.WriteString("scenario", scenario);
-                w.WriteNumber("schedules", n);
+                w.WriteNumber("schedules", ran);
                 w.WriteStartObject("violations");
                 foreach (var (kind, count) in violations)
                 {

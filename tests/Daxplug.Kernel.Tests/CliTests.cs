@@ -145,4 +145,35 @@ public class CliTests
             Assert.Single(bad.Err.Trim().Split('\n'));
         }
     }
+
+    [Fact]
+    public void LabMatrixJson_HasOneCellPerScenarioAndProfile_WithTheV3DefectsFound()
+    {
+        var (exit, json, err) = CliRunner.Run("lab", "matrix", "--json", "-n", "3");
+        Assert.True(exit == 0, err);
+        var cells = System.Text.Json.JsonDocument.Parse(json).RootElement.EnumerateArray().ToList();
+        Assert.Equal(4 * cells.Select(c => c.GetProperty("scenario").GetString()).Distinct().Count(), cells.Count);
+        foreach (var c in cells)
+        {
+            Assert.InRange(c.GetProperty("schedules").GetInt32(), 1, 3);
+            Assert.Equal(System.Text.Json.JsonValueKind.Object, c.GetProperty("violations").ValueKind);
+        }
+
+        var cycle = cells.Single(c => c.GetProperty("scenario").GetString() == "device-cycle" && c.GetProperty("abi").GetString() == "hotplug-v3");
+        Assert.True(cycle.GetProperty("violations").GetProperty("false-success").GetInt32() >= 1);
+        var atomic = cells.Single(c => c.GetProperty("scenario").GetString() == "device-cycle" && c.GetProperty("abi").GetString() == "hotplug");
+        Assert.Empty(atomic.GetProperty("violations").EnumerateObject());
+    }
+
+    [Fact]
+    public void LabRun_BadStrategyOrCount_IsAUsageError()
+    {
+        Assert.Equal(2, CliRunner.Run("lab", "run", "-s", "device-cycle", "--strategy", "bogus").Exit);
+        var zero = CliRunner.Run("lab", "run", "-s", "device-cycle", "-n", "0");
+        Assert.Equal(2, zero.Exit);
+        Assert.Contains("at least 1", zero.Err);
+        var dfs = CliRunner.Run("lab", "run", "-s", "device-cycle", "--abi", "state-v7", "--strategy", "dfs", "-n", "50");
+        Assert.Equal(0, dfs.Exit);
+        Assert.Contains("every schedule within the bound", dfs.Out);
+    }
 }
