@@ -86,4 +86,17 @@ public class StrategyTests
         Assert.Contains("some blocks online, some offline", found.ByKind["split"].First.Violations.First(v => v.Kind == "split").Detail);
         Assert.Empty(Explorer.Explore(Scenario("unplug-vs-udev"), AbiProfile.Hotplug, "pct", 100).ByKind);
     }
+
+    [Theory]
+    [InlineData(AbiProfile.Mainline)]
+    [InlineData(AbiProfile.StateV7)]
+    public void KmemRebindAgainstAnOnliner_StrandsOnEveryProfile_AndReadsStayClean(AbiProfile abi)
+    {
+        // Unbinding kmem is not covered by the attribute: an onliner that wins the race leaves memory the unbind
+        // cannot remove; the kdump-style reader meanwhile sees only valid values or ENOENT.
+        var found = Explorer.Explore(Scenario("rebind-vs-udev-vs-kdump"), abi, "random", 40);
+        Assert.True(found.ByKind.ContainsKey("stranded"));
+        Assert.False(found.ByKind.ContainsKey("read-error"));
+        Assert.False(found.ByKind.ContainsKey("inconsistent"));
+    }
 }

@@ -15,6 +15,8 @@ public static class BuiltinScenarios
             [new AgentSpec("device-unplug", "dax1.0"), new AgentSpec("udev-onliner", "dax1.0")]),
         new("daxctl-devdax-vs-udev", "default", "online_movable", KernelZonePinning: false,
             [new AgentSpec("daxctl-devdax", "dax1.0"), new AgentSpec("udev-onliner", "dax1.0")]),
+        new("rebind-vs-udev-vs-kdump", "default", "offline", KernelZonePinning: false,
+            [new AgentSpec("kmem-rebind", "dax1.0"), new AgentSpec("udev-onliner", "dax1.0"), new AgentSpec("kdump-reader", "dax1.0")]),
         new("daxplug-unplug-vs-udev", "default", "online_movable", KernelZonePinning: false,
             [new AgentSpec("daxplug", "dax1.0", Target: "unplugged"), new AgentSpec("udev-onliner", "dax1.0")]),
         new("daxplug-unplug-vs-zone-mover", "default", "online_movable", KernelZonePinning: true,

@@ -52,11 +52,13 @@ public sealed class ScenarioRun
         "daxctl-devdax" => () => DaxctlDevdax(agent, step),
         "udev-onliner" => () => UdevOnliner(agent),
         "daxplug" => () => DaxplugSet(agent, step),
+        "kmem-rebind" => () => KmemRebind(agent, step),
+        "kdump-reader" => () => KdumpReader(agent, step),
         _ => throw new FormatException($"unknown agent kind '{agent.Kind}'"),
     };
 
     /// <summary>The agent kinds that claim something about a device (the others are competitors).</summary>
-    private static readonly string[] Controllers = ["device-unplug", "device-cycle", "daxctl-devdax", "daxplug"];
+    private static readonly string[] Controllers = ["device-unplug", "device-cycle", "daxctl-devdax", "daxplug", "kmem-rebind"];
 
     /// <summary>Checks at quiescence: the model's own consistency, and that no device a controller acted on is
     /// left split (some blocks online, some offline) unless a controller reported a failure.</summary>
@@ -215,6 +217,73 @@ public sealed class ScenarioRun
         finally
         {
             dir.Delete(recursive: true);
+        }
+    }
+
+    // An agent that resets the device's driver: unbind kmem, bind it again. Its claims: after a successful unbind
+    // the memory is gone (else it is stranded until reboot); after a successful bind the device has its blocks.
+    private void KmemRebind(AgentSpec agent, Func<int> step)
+    {
+        var dev = kernel.Dax.Find(agent.Device)!;
+        var before = dev.Kmem is { } d ? kernel.KmemDriver.Blocks(dev, d).ToList() : [];
+        if (Write(agent.Kind, "/sys/bus/dax/drivers/kmem/unbind", agent.Device) < 0)
+        {
+            Report(agent.Kind, "unbind failed");
+            return;
+        }
+
+        int left = before.Count(b => kernel.Blocks.Find(b.Id) == b);
+        if (left > 0)
+        {
+            Violations.Add(new Violation("stranded", $"{agent.Device}: kmem unbind succeeded but {left} block(s) stay until reboot", step()));
+            return;
+        }
+
+        if (Write(agent.Kind, "/sys/bus/dax/drivers/kmem/bind", agent.Device) < 0)
+        {
+            Report(agent.Kind, "bind failed");
+        }
+        else if (dev.Kmem is null || !kernel.KmemDriver.Blocks(dev, dev.Kmem).Any())
+        {
+            Violations.Add(new Violation("false-success", $"{agent.Device}: kmem bind succeeded but the device has no memory blocks", step()));
+        }
+    }
+
+    // A kdump-style reader (its udev rule reloads the crash kernel on memory add/remove and reads every block):
+    // lists /sys/devices/system/memory and reads each listed block's state and phys_index. A block may vanish
+    // between the listing and the read (ENOENT); any other error, or a value outside the ABI, is a violation.
+    private void KdumpReader(AgentSpec agent, Func<int> step)
+    {
+        for (int pass = 0; pass < 3; pass++)
+        {
+            if (kernel.Sysfs.List("/sys/devices/system/memory", out var names) != Errno.None)
+            {
+                Violations.Add(new Violation("read-error", "listing /sys/devices/system/memory failed", step()));
+                return;
+            }
+
+            foreach (var name in names.Where(n => n.StartsWith("memory", StringComparison.Ordinal) && n.Length > 6 && char.IsDigit(n[6])))
+            {
+                foreach (var (file, valid) in new (string, Func<string, bool>)[]
+                         {
+                             ("state", v => v is "online\n" or "offline\n" or "going-offline\n"),
+                             ("phys_index", v => v.Length == 9 && v.EndsWith('\n')),
+                         })
+                {
+                    var rc = kernel.Sysfs.Read($"/sys/devices/system/memory/{name}/{file}", out var text);
+                    if (rc == Errno.ENOENT)
+                    {
+                        continue;
+                    }
+
+                    if (rc != Errno.None || !valid(text))
+                    {
+                        Violations.Add(new Violation("read-error", $"{name}/{file}: {(rc != Errno.None ? ErrnoText.Name(rc) : $"'{text.TrimEnd()}'")}", step()));
+                    }
+                }
+            }
+
+            kernel.Scheduler.Point("kdump-reader pass");
         }
     }
 
