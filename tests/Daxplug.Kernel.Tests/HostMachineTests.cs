@@ -1,3 +1,4 @@
+using Daxplug.Kernel.Machines;
 namespace Daxplug.Kernel.Tests;
 
 /// <summary>
@@ -96,5 +97,15 @@ public class HostMachineTests
         var k = Machines.MachineBuilder.Build(spec);
         Assert.Equal("online\n", k.Cat("/sys/devices/system/memory/memory2/state"));
         Assert.Equal("DMA32\n", k.Cat("/sys/devices/system/memory/memory2/valid_zones"));
+    }
+
+    [Fact]
+    public void Host_MemoryDirectoryHasTheSameFilesAsThisMachine()
+    {
+        var k = MachineBuilder.Build(HostMachine.Read(), AbiProfile.Mainline);
+        Assert.Equal(Errno.None, k.Sysfs.List("/sys/devices/system/memory", out var names));
+        static bool NotABlock(string n) => !(n.StartsWith("memory", StringComparison.Ordinal) && n.Length > 6 && char.IsDigit(n[6]));
+        var real = Directory.EnumerateFileSystemEntries("/sys/devices/system/memory").Select(Path.GetFileName).OfType<string>().Where(NotABlock).Order();
+        Assert.Equal(real, names.Where(NotABlock).Order());
     }
 }

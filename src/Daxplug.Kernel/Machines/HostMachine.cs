@@ -25,6 +25,9 @@ public static class HostMachine
             MemmapOnMemory = ReadLine(Path.Combine(parameters, "memmap_on_memory"), "N"),
             DemotionEnabled = ReadLine(Path.Combine(sysRoot, "kernel/mm/numa/demotion_enabled"), "false") == "true",
             MovableNode = ReadLine(Path.Combine(procRoot, "cmdline"), "").Split(' ').Contains("movable_node"),
+            Kernel = ReadLine(Path.Combine(procRoot, "sys/kernel/osrelease"), KernelRelease.Latest.ToString()),
+            MemoryFailure = File.Exists(Path.Combine(memory, "hard_offline_page")),
+            CrashHotplug = File.Exists(Path.Combine(memory, "crash_hotplug")),
         };
         ulong bs = Addresses.Parse(spec.BlockSize);
         var systemRam = SystemRam(Path.Combine(procRoot, "iomem"));

@@ -16,6 +16,12 @@ public sealed class MachineSpec
 
     public string BlockSize { get; set; } = "0x8000000";
 
+    /// <summary>CONFIG_MEMORY_FAILURE: /sys/devices/system/memory/{soft,hard}_offline_page (Debian: on).</summary>
+    public bool MemoryFailure { get; set; } = true;
+
+    /// <summary>CONFIG_CRASH_HOTPLUG: /sys/devices/system/memory/crash_hotplug, from 6.5 (Debian: on).</summary>
+    public bool CrashHotplug { get; set; } = true;
+
     public string AutoOnlineBlocks { get; set; } = "offline";
 
     public string OnlinePolicy { get; set; } = "contig-zones";

@@ -15,13 +15,16 @@ internal static class MemorySysfs
         memory.Add(KernfsAttribute.ReadOnly("block_size_bytes", () => KernelFormat.Hex(kernel.BlockSizeBytes) + "\n"));
         memory.Add(KernfsAttribute.ReadWrite("auto_online_blocks", () => AutoOnlineBlocksShow(kernel), buf => AutoOnlineBlocksStore(kernel, buf)));
         // Models crash_hotplug_show() (6.5+): crash_check_hotplug_support(), 0 while no crash kernel is loaded.
-        if (kernel.Release.AtLeast(6, 5))
+        if (kernel.Release.AtLeast(6, 5) && kernel.Machine.CrashHotplug)
         {
             memory.Add(KernfsAttribute.ReadOnly("crash_hotplug", () => "0\n"));
         }
 
-        memory.Add(new KernfsAttribute("soft_offline_page", 0x80, null, buf => SoftOfflinePageStore(kernel, buf)));
-        memory.Add(new KernfsAttribute("hard_offline_page", 0x80, null, buf => HardOfflinePageStore(kernel, buf)));
+        if (kernel.Machine.MemoryFailure)
+        {
+            memory.Add(new KernfsAttribute("soft_offline_page", 0x80, null, buf => SoftOfflinePageStore(kernel, buf)));
+            memory.Add(new KernfsAttribute("hard_offline_page", 0x80, null, buf => HardOfflinePageStore(kernel, buf)));
+        }
         memory.Add(Uevent.File(kernel, "/devices/system/memory", "memory"));
         memory.Add(new KernfsDir("power"));
         memory.AddSource(KernfsSource.ById("memory", () => kernel.Blocks.Ids(), id => kernel.Blocks.Find(id) is { } b ? BlockDir(kernel, b) : null));
