@@ -19,6 +19,8 @@ h "nodes and tiers"
 nodes
 l $N/node1
 r $N/node1/cpulist $N/node1/distance
+l $N/node1/hugepages $N/node1/hugepages/hugepages-2048kB $N/node1/memory_failure $N/node1/x86
+r $N/node1/hugepages/hugepages-2048kB/nr_hugepages $N/node1/memory_failure/total $N/node1/x86/sgx_total_bytes
 tiers
 h "iomem"
 iomem

@@ -11,10 +11,10 @@ namespace Daxplug.Fuse.Tests;
 public class OracleTests
 {
     [Theory]
+    [InlineData("01-initial")]
     [InlineData("02-block-transitions")]
     [InlineData("04-region-edit")]
     [InlineData("06-unbind-leak")]
-    [InlineData("07-boot-blocks")]
     [InlineData("10-page-offline")]
     public void Kernel618_AndModel_PrintTheSame(string scenario)
     {

@@ -107,5 +107,10 @@ public class HostMachineTests
         static bool NotABlock(string n) => !(n.StartsWith("memory", StringComparison.Ordinal) && n.Length > 6 && char.IsDigit(n[6]));
         var real = Directory.EnumerateFileSystemEntries("/sys/devices/system/memory").Select(Path.GetFileName).OfType<string>().Where(NotABlock).Order();
         Assert.Equal(real, names.Where(NotABlock).Order());
+
+        // And node0's directory: statistics files and config-dependent groups (memory_failure, x86) as here.
+        Assert.Equal(Errno.None, k.Sysfs.List("/sys/devices/system/node/node0", out var nodeNames));
+        var realNode = Directory.EnumerateFileSystemEntries("/sys/devices/system/node/node0").Select(Path.GetFileName).OfType<string>().Where(NotABlock).Order();
+        Assert.Equal(realNode, nodeNames.Where(NotABlock).Order());
     }
 }

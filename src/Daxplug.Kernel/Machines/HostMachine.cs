@@ -28,6 +28,7 @@ public static class HostMachine
             Kernel = ReadLine(Path.Combine(procRoot, "sys/kernel/osrelease"), KernelRelease.Latest.ToString()),
             MemoryFailure = File.Exists(Path.Combine(memory, "hard_offline_page")),
             CrashHotplug = File.Exists(Path.Combine(memory, "crash_hotplug")),
+            Sgx = Directory.Exists(Path.Combine(nodeRoot, "node0/x86")),
         };
         ulong bs = Addresses.Parse(spec.BlockSize);
         var systemRam = SystemRam(Path.Combine(procRoot, "iomem"));

@@ -22,6 +22,9 @@ public sealed class MachineSpec
     /// <summary>CONFIG_CRASH_HOTPLUG: /sys/devices/system/memory/crash_hotplug, from 6.5 (Debian: on).</summary>
     public bool CrashHotplug { get; set; } = true;
 
+    /// <summary>CONFIG_X86_SGX: a node's (empty, without EPC) x86 directory (Debian: on).</summary>
+    public bool Sgx { get; set; } = true;
+
     public string AutoOnlineBlocks { get; set; } = "offline";
 
     public string OnlinePolicy { get; set; } = "contig-zones";

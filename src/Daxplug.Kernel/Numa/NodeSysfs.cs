@@ -64,6 +64,7 @@ internal static class NodeSysfs
         dir.Add(Uevent.File(kernel, $"/devices/system/node/node{nid}", "node"));
         dir.Add(new KernfsLink("subsystem", "../../../../bus/node"));
         dir.Add(new KernfsDir("power"));
+        AddStatistics(kernel, dir);
         foreach (var cpu in node.Cpus)
         {
             dir.Add(new KernfsLink($"cpu{cpu}", $"../../cpu/cpu{cpu}"));
@@ -91,5 +92,52 @@ internal static class NodeSysfs
     {
         ulong totalKb = node.PresentPages * (KernelModel.PageSize / 1024);
         return $"Node {node.Id} MemTotal:       {totalKb,8} kB\nNode {node.Id} MemFree:        {totalKb,8} kB\nNode {node.Id} MemUsed:        {0,8} kB\n";
+    }
+
+    // The per-node files of other subsystems, so that a node directory lists what the kernel's does. The model has
+    // no page allocator, huge pages or reclaim behind them: counters read 0 (oracle/DEVIATIONS.md).
+    private static void AddStatistics(KernelModel kernel, KernfsDir dir)
+    {
+        const int mode0200 = 0x80;
+        // Models sysfs_compact_node(): compacts the node, always "succeeds".
+        dir.Add(new KernfsAttribute("compact", mode0200, null, _ => Errno.None));
+        // node_read_numastat(): the six NUMA allocation counters.
+        dir.Add(KernfsAttribute.ReadOnly("numastat", () =>
+            "numa_hit 0\nnuma_miss 0\nnuma_foreign 0\ninterleave_hit 0\nlocal_node 0\nother_node 0\n"));
+        dir.Add(KernfsAttribute.ReadOnly("vmstat", () =>
+            "nr_inactive_anon 0\nnr_active_anon 0\nnr_inactive_file 0\nnr_active_file 0\nnr_unevictable 0\n" +
+            "nr_slab_reclaimable 0\nnr_slab_unreclaimable 0\nnr_isolated_anon 0\nnr_isolated_file 0\n"));
+        var hugepages = dir.Dir("hugepages");
+        foreach (var size in new[] { "hugepages-1048576kB", "hugepages-2048kB" })
+        {
+            // nr_hugepages_store(): a request the node cannot satisfy is not an error; it keeps what it got (none).
+            hugepages.Dir(size)
+                .Add(KernfsAttribute.ReadWrite("nr_hugepages", () => "0\n", buf => SysfsText.KstrToUll(buf, 10, out _) == Errno.None ? Errno.None : Errno.EINVAL))
+                .Add(KernfsAttribute.ReadOnly("free_hugepages", () => "0\n"))
+                .Add(KernfsAttribute.ReadOnly("surplus_hugepages", () => "0\n"));
+        }
+
+        // "mm: memory-failure: add memory failure stats to sysfs" (6.4), with CONFIG_MEMORY_FAILURE.
+        if (kernel.Machine.MemoryFailure && kernel.Release.AtLeast(6, 4))
+        {
+            var mf = dir.Dir("memory_failure");
+            foreach (var counter in new[] { "delayed", "failed", "ignored", "recovered", "total" })
+            {
+                mf.Add(KernfsAttribute.ReadOnly(counter, () => "0\n"));
+            }
+        }
+
+        // Per-node proactive reclaim (6.16): with no reclaimable pages, user_proactive_reclaim() gives EAGAIN.
+        if (kernel.Release.AtLeast(6, 16))
+        {
+            dir.Add(new KernfsAttribute("reclaim", mode0200, null, buf => SysfsText.KstrToUll(buf.Split(' ')[0].TrimEnd('\n'), 10, out _) == Errno.None ? Errno.EAGAIN : Errno.EINVAL));
+        }
+
+        // CONFIG_X86_SGX: the "x86" group; its sgx_total_bytes is visible only on hardware with EPC, which no
+        // modelled machine has (the QEMU guest shows the directory empty).
+        if (kernel.Machine.Sgx)
+        {
+            dir.Dir("x86");
+        }
     }
 }
