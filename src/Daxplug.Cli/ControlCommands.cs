@@ -350,10 +350,7 @@ internal static class ControlCommands
         return sb.ToString();
     }
 
-    private static string DoctorJson(List<Daxplug.Control.Doctor.Finding> findings)
-    {
-        using var ms = new MemoryStream();
-        using (var w = new System.Text.Json.Utf8JsonWriter(ms, new System.Text.Json.JsonWriterOptions { Indented = true }))
+    private static string DoctorJson(List<Daxplug.Control.Doctor.Finding> findings) => JsonText.Render(w =>
         {
             w.WriteStartArray();
             foreach (var f in findings)
@@ -368,15 +365,9 @@ internal static class ControlCommands
             }
 
             w.WriteEndArray();
-        }
+        });
 
-        return System.Text.Encoding.UTF8.GetString(ms.ToArray()) + "\n";
-    }
-
-    private static string BlocksJson(IReadOnlyList<BlockInfo> blocks)
-    {
-        using var ms = new MemoryStream();
-        using (var w = new System.Text.Json.Utf8JsonWriter(ms, new System.Text.Json.JsonWriterOptions { Indented = true }))
+    private static string BlocksJson(IReadOnlyList<BlockInfo> blocks) => JsonText.Render(w =>
         {
             w.WriteStartObject();
             w.WriteStartArray("memory");
@@ -393,10 +384,7 @@ internal static class ControlCommands
 
             w.WriteEndArray();
             w.WriteEndObject();
-        }
-
-        return System.Text.Encoding.UTF8.GetString(ms.ToArray()) + "\n";
-    }
+        });
 }
 
 /// <summary>A progress bar on stderr for long transactions, only on a terminal.</summary>

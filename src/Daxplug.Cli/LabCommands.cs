@@ -97,7 +97,7 @@ internal static class LabCommands
                 }
             }
 
-            Console.Out.Write(r.GetValue(json) ? MatrixJson(cells, n) : MatrixTable(cells, n, r.GetValue(strategy)!));
+            Console.Out.Write(r.GetValue(json) ? MatrixJson(cells) : MatrixTable(cells, n, r.GetValue(strategy)!));
             return 0;
         });
 
@@ -185,10 +185,9 @@ internal static class LabCommands
         return sb.ToString();
     }
 
-    private static string MatrixJson(List<(string Abi, string Scenario, int Schedules, Dictionary<string, int> Violations, Dictionary<string, int> Reported)> cells, int n)
+    private static string MatrixJson(List<(string Abi, string Scenario, int Schedules, Dictionary<string, int> Violations, Dictionary<string, int> Reported)> cells)
     {
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
+        return Daxplug.Control.Listing.JsonText.Render(w =>
         {
             w.WriteStartArray();
             foreach (var (abi, scenario, ran, violations, reported) in cells)
@@ -197,26 +196,23 @@ internal static class LabCommands
                 w.WriteString("abi", abi);
                 w.WriteString("scenario", scenario);
                 w.WriteNumber("schedules", ran);
-                w.WriteStartObject("violations");
-                foreach (var (kind, count) in violations)
-                {
-                    w.WriteNumber(kind, count);
-                }
-
-                w.WriteEndObject();
-                w.WriteStartObject("reported");
-                foreach (var (kind, count) in reported)
-                {
-                    w.WriteNumber(kind, count);
-                }
-
-                w.WriteEndObject();
+                Counts("violations", violations);
+                Counts("reported", reported);
                 w.WriteEndObject();
             }
 
             w.WriteEndArray();
-        }
 
-        return Encoding.UTF8.GetString(ms.ToArray()) + "\n";
+            void Counts(string name, Dictionary<string, int> counts)
+            {
+                w.WriteStartObject(name);
+                foreach (var (kind, count) in counts)
+                {
+                    w.WriteNumber(kind, count);
+                }
+
+                w.WriteEndObject();
+            }
+        });
     }
 }

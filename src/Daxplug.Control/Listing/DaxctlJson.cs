@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Daxplug.Control.Discovery;
 
@@ -17,8 +16,7 @@ public static class DaxctlJson
     public static string Render(Inventory inv, ListOptions opt, string? only = null)
     {
         var devices = inv.Devices.Where(d => only is null || d.Name == only).ToList();
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
+        return JsonText.Render(w =>
         {
             if (opt.Regions)
             {
@@ -29,9 +27,7 @@ public static class DaxctlJson
             {
                 Collection(w, devices, opt.Human, d => Device(w, d, opt));
             }
-        }
-
-        return Encoding.UTF8.GetString(ms.ToArray()) + "\n";
+        });
     }
 
     // daxctl prints a bare object for a single -u result, an array otherwise.
