@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Daxplug.Fuse.Tests;
 
 /// <summary>
@@ -34,29 +32,10 @@ public class OracleTests
 
     private static (int Exit, string Output) RunOracle(string kernel, string scenario)
     {
-        var repo = RepoRoot();
-        var psi = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in new[] { Path.Combine(repo, "oracle", "run.sh"), "--kernel", kernel, scenario })
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        psi.Environment["DAXPLUG"] = "dotnet " + Path.Combine(AppContext.BaseDirectory, "daxplug.dll");
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(600_000))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"oracle/run.sh {scenario} did not finish");
-        }
-
-        return (p.ExitCode, stdout.Result + stderr.Result);
+        var (exit, stdout, stderr) = Daxplug.Kernel.Tests.CliRunner.RunProgram(
+            "bash", [Path.Combine(RepoRoot(), "oracle", "run.sh"), "--kernel", kernel, scenario], TimeSpan.FromMinutes(10),
+            new Dictionary<string, string> { ["DAXPLUG"] = Daxplug.Kernel.Tests.CliRunner.Command });
+        return (exit, stdout + stderr);
     }
 
     private static string RepoRoot()

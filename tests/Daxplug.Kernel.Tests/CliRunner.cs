@@ -8,30 +8,44 @@ internal static class CliRunner
     /// <summary>libfuse 3.14 prints this harmless line when its loop starts; it is not the command's output.</summary>
     private const string FuseNoise = "Ignoring invalid max threads value";
 
+    /// <summary>The daxplug.dll next to the tests, as "dotnet daxplug.dll".</summary>
+    public static string Command => "dotnet " + Path.Combine(AppContext.BaseDirectory, "daxplug.dll");
+
     public static (int Exit, string Out, string Err) Run(params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        var (exit, stdout, stderr) = RunProgram("dotnet", [Path.Combine(AppContext.BaseDirectory, "daxplug.dll"), .. args], TimeSpan.FromMinutes(2));
+        var err = string.Concat(stderr.Split('\n').Where(l => !l.StartsWith(FuseNoise, StringComparison.Ordinal)).Select(l => l + "\n"))[..^1];
+        return (exit, stdout, err);
+    }
+
+    /// <summary>Runs a program to its end (killed, with its children, after <paramref name="timeout"/>).</summary>
+    public static (int Exit, string Out, string Err) RunProgram(string file, IEnumerable<string> args, TimeSpan timeout, IDictionary<string, string>? environment = null)
+    {
+        var psi = new ProcessStartInfo(file)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "daxplug.dll"));
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
         }
 
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            psi.Environment[name] = value;
+        }
+
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(120_000))
+        if (!p.WaitForExit(timeout))
         {
             p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"daxplug {string.Join(' ', args)} did not finish");
+            throw new TimeoutException($"{file} {string.Join(' ', psi.ArgumentList)} did not finish");
         }
 
-        var err = string.Concat(stderr.Result.Split('\n').Where(l => !l.StartsWith(FuseNoise, StringComparison.Ordinal)).Select(l => l + "\n"))[..^1];
-        return (p.ExitCode, stdout.Result, err);
+        return (p.ExitCode, stdout.Result, stderr.Result);
     }
 }
