@@ -1,12 +1,13 @@
 #!/bin/bash
-# run.sh [--kernel 6.1|6.12|6.18] [--keep DIR] [SCENARIO...]
+# run.sh [--kernel 6.1|6.12|6.18|all] [--keep DIR] [SCENARIO...]
 #
 # The differential oracle: each scenario (scenarios/*.sh; all when none is named) runs twice — in the guest's /init
 # on a real Debian kernel booted under QEMU, and inside `daxplug sim exec` on the built-in qemu machine with the
 # mainline profile, set up like that guest (kernel version, auto_online_blocks, where KASLR put the kernel image,
 # the dax char major). Both sides print the same lines (lib.sh); run.sh prints per scenario "identical (N lines)"
 # or each differing line with the kernel's and the model's value. Exit 0 when every scenario is identical, 1 when
-# some differ, 2 on a usage or setup error (e.g. the guest never printed its end line, twice).
+# some differ, 2 on a usage or setup error (e.g. the guest never printed its end line, twice). --kernel all runs
+# every kernel of kernels.conf in turn (the full matrix) and exits with the worst of their codes.
 #
 # Needs root (sim exec), qemu-system-x86, busybox-static, cpio, plus what fetch.sh needs. DAXPLUG is the command
 # that runs daxplug (e.g. "dotnet /path/daxplug.dll"; default: build src/Daxplug.Cli in Release and use it).
@@ -20,11 +21,21 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --kernel) kernel=${2:?--kernel needs a value}; shift 2 ;;
         --keep) keep=${2:?--keep needs a directory}; shift 2 ;;
-        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
         *) scenarios+=("$1"); shift ;;
     esac
 done
+if [ "$kernel" = all ]; then
+    worst=0
+    for k in $(awk '!/^#/ && NF {print $1}' "$here/kernels.conf"); do
+        echo "=== kernel $k"
+        rc=0
+        "$0" --kernel "$k" ${keep:+--keep "$keep/$k"} "${scenarios[@]}" || rc=$?
+        if [ $rc -gt $worst ]; then worst=$rc; fi
+    done
+    exit $worst
+fi
 if [ ${#scenarios[@]} -eq 0 ]; then
     for s in "$here"/scenarios/*.sh; do scenarios+=("$(basename "$s" .sh)"); done
 fi

@@ -12,7 +12,7 @@ public sealed class MachineSpec
     public string Name { get; set; } = "unnamed";
 
     /// <summary>The kernel release whose behaviour to model where releases differ ("6.1", "6.12", "6.18").</summary>
-    public string Kernel { get; set; } = "6.18";
+    public string Kernel { get; set; } = KernelRelease.Latest.ToString();
 
     public string BlockSize { get; set; } = "0x8000000";
 

@@ -104,6 +104,7 @@ internal static class NodeSysfs
         // node_read_numastat(): the six NUMA allocation counters.
         dir.Add(KernfsAttribute.ReadOnly("numastat", () =>
             "numa_hit 0\nnuma_miss 0\nnuma_foreign 0\ninterleave_hit 0\nlocal_node 0\nother_node 0\n"));
+        // node_read_vmstat(): the node's page-state counters (a few of them).
         dir.Add(KernfsAttribute.ReadOnly("vmstat", () =>
             "nr_inactive_anon 0\nnr_active_anon 0\nnr_inactive_file 0\nnr_active_file 0\nnr_unevictable 0\n" +
             "nr_slab_reclaimable 0\nnr_slab_unreclaimable 0\nnr_isolated_anon 0\nnr_isolated_file 0\n"));
@@ -117,7 +118,7 @@ internal static class NodeSysfs
                 .Add(KernfsAttribute.ReadOnly("surplus_hugepages", () => "0\n"));
         }
 
-        // "mm: memory-failure: add memory failure stats to sysfs" (6.4), with CONFIG_MEMORY_FAILURE.
+        // The memory_failure_attr_group's *_show() (mm/memory-failure.c, 6.4), with CONFIG_MEMORY_FAILURE.
         if (kernel.Machine.MemoryFailure && kernel.Release.AtLeast(6, 4))
         {
             var mf = dir.Dir("memory_failure");
