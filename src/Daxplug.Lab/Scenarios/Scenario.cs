@@ -319,20 +319,12 @@ public sealed class ScenarioRun
     private string DeviceState(string device)
     {
         var dev = kernel.Dax.Find(device)!;
-        var blocks = dev.Kmem is { } d ? kernel.KmemDriver.Blocks(dev, d).ToList() : [];
-        if (blocks.Count == 0)
-        {
-            return "unplugged";
-        }
-
-        if (blocks.All(b => b.State == Daxplug.Kernel.Memory.MemoryBlockState.Online))
-        {
-            var zones = blocks.Select(b => b.Zone?.Type).Distinct().ToList();
-            return zones.Count == 1 && zones[0] == Daxplug.Kernel.Memory.ZoneType.Movable ? "online_movable"
-                : zones.All(z => z != Daxplug.Kernel.Memory.ZoneType.Movable) ? "online_kernel" : "mixed-zones";
-        }
-
-        return blocks.All(b => b.State == Daxplug.Kernel.Memory.MemoryBlockState.Offline) ? "offline" : "split";
+        var states = BlockStates(dev.Kmem is { } d ? kernel.KmemDriver.Blocks(dev, d).Select(b => b.Id).ToList() : []);
+        return states.Length == 0 ? "unplugged"
+            : states.All(c => c == 'M') ? "online_movable"
+            : states.All(c => c == 'K') ? "online_kernel"
+            : states.All(c => c == 'o') ? "offline"
+            : states.Contains('o') ? "split" : "mixed-zones";
     }
 
     // A RHEL-style rule acting on each block of the device it sees offline: online it (movable, as on bare metal).
