@@ -92,15 +92,14 @@ internal static class ControlCommands
         blocks.SetAction(r =>
         {
             var t = Open(r);
-            var inv = Discover.Run(t.Sysfs);
             IReadOnlyList<BlockInfo> list;
             if (r.GetValue(blocksDev) is { } name)
             {
-                list = (inv.Device(name) ?? throw new CliException($"no dax device '{name}'", CliException.Usage)).Blocks;
+                list = (Discover.Device(t.Sysfs, name) ?? throw new CliException($"no dax device '{name}'", CliException.Usage)).Blocks;
             }
             else
             {
-                list = Discover.AllBlocks(t.Sysfs, inv.BlockSize);
+                list = Discover.AllBlocks(t.Sysfs, Discover.BlockSize(t.Sysfs));
             }
 
             Console.Out.Write(r.GetValue(blocksJson) ? BlocksJson(list) : Tables.Blocks(list));

@@ -20,6 +20,11 @@ public static unsafe class FuseServer
     /// </summary>
     public static int Run(ModelFileSystem fileSystem, string mountPoint, Action? onMounted = null)
     {
+        if (!NativeLibrary.TryLoad(Interop.Fuse.Library, out _))
+        {
+            throw new IOException($"{Interop.Fuse.Library} not found: the live sysfs needs libfuse3 (Debian: apt-get install fuse3)");
+        }
+
         if (Interlocked.CompareExchange(ref fs, fileSystem, null) is not null)
         {
             throw new InvalidOperationException("one FUSE server per process");
@@ -29,7 +34,7 @@ public static unsafe class FuseServer
         string[] args =
         [
             "daxplug", "-f", mountPoint,
-            "-o", "fsname=daxplug,subtype=daxplug,allow_other,max_threads=16,entry_timeout=0,attr_timeout=0,negative_timeout=0",
+            "-o", "fsname=daxplug,subtype=daxplug,allow_other,max_threads=16,max_idle_threads=16,entry_timeout=0,attr_timeout=0,negative_timeout=0",
         ];
         var ops = (nint*)NativeMemory.AllocZeroed((nuint)(Interop.Fuse.OperationCount * sizeof(nint)));
         var argv = (byte**)NativeMemory.AllocZeroed((nuint)((args.Length + 1) * sizeof(nint)));

@@ -36,16 +36,32 @@ public static class SimNamespace
         {
             var fuse = Directory.CreateDirectory(Path.Combine(root, "fuse")).FullName;
             using var ready = new ManualResetEventSlim();
+            using var stopped = new ManualResetEventSlim();
             int serverExit = -1;
-            var server = new Thread(() => serverExit = FuseServer.Run(new ModelFileSystem(kernel), fuse, ready.Set))
+            Exception? serverError = null;
+            var server = new Thread(() =>
+            {
+                try
+                {
+                    serverExit = FuseServer.Run(new ModelFileSystem(kernel), fuse, ready.Set);
+                }
+                catch (Exception e)
+                {
+                    serverError = e;
+                }
+                finally
+                {
+                    stopped.Set();
+                }
+            })
             {
                 IsBackground = true,
                 Name = "daxplug-fuse",
             };
             server.Start();
-            if (!ready.Wait(TimeSpan.FromSeconds(15)))
+            if (WaitHandle.WaitAny([ready.WaitHandle, stopped.WaitHandle], TimeSpan.FromSeconds(15)) != 0)
             {
-                throw new IOException($"the FUSE server did not come up (exit {serverExit}); is /dev/fuse available?");
+                throw serverError as IOException ?? new IOException($"the FUSE server did not come up (exit {serverExit}{(serverError is null ? "" : ": " + serverError.Message)}); is /dev/fuse available?");
             }
 
             MountDev(kernel, Path.Combine(root, "dev"));

@@ -28,7 +28,7 @@ public static class Discover
 
     public static Inventory Run(ISysfs sysfs)
     {
-        ulong bs = sysfs.ReadNumber($"{Memory}/block_size_bytes", hexWithoutPrefix: true) ?? throw new IOException($"{sysfs.Describe}: no {Memory}/block_size_bytes");
+        ulong bs = BlockSize(sysfs);
         var regions = new Dictionary<string, RegionInfo>();
         var devices = new List<DeviceInfo>();
         sysfs.List(DaxDevices, out var names);
@@ -53,34 +53,76 @@ public static class Discover
             return null;
         }
 
-        ulong bs = sysfs.ReadNumber($"{Memory}/block_size_bytes", hexWithoutPrefix: true) ?? throw new IOException($"{sysfs.Describe}: no {Memory}/block_size_bytes");
-        return ReadDevice(sysfs, name, bs, [], detail);
+        return ReadDevice(sysfs, name, BlockSize(sysfs), [], detail);
     }
+
+    /// <summary>The memory block size (block_size_bytes, hex without 0x).</summary>
+    public static ulong BlockSize(ISysfs sysfs) =>
+        sysfs.ReadNumber($"{Memory}/block_size_bytes", hexWithoutPrefix: true) ?? throw new IOException($"{sysfs.Describe}: no {Memory}/block_size_bytes");
 
     /// <summary>
     /// The blocks of [start, end] that exist, with their state and zones; the node from the nodeK link, or
     /// <paramref name="node"/> when the caller knows it (kmem adds a device's memory to its target node).
     /// </summary>
-    public static List<BlockInfo> Blocks(ISysfs sysfs, ulong blockSize, ulong start, ulong end, int? node = null, Detail detail = Detail.Full)
+    public static List<BlockInfo> Blocks(ISysfs sysfs, ulong blockSize, ulong start, ulong end, int? node = null, Detail detail = Detail.Full) =>
+        Blocks(sysfs, blockSize, [(start, end)], node, detail);
+
+    /// <summary>The blocks of several ranges (a device's mappings), in range order.</summary>
+    public static List<BlockInfo> Blocks(ISysfs sysfs, ulong blockSize, IEnumerable<(ulong Start, ulong End)> ranges, int? node = null, Detail detail = Detail.Full)
     {
-        var blocks = new List<BlockInfo>();
-        for (ulong id = (start + blockSize - 1) / blockSize; (id + 1) * blockSize - 1 <= end; id++)
+        var ids = new List<ulong>();
+        foreach (var (start, end) in ranges)
         {
-            var dir = $"{Memory}/memory{id}";
-            if (sysfs.Read($"{dir}/state", out var state) != 0)
+            for (ulong id = (start + blockSize - 1) / blockSize; (id + 1) * blockSize - 1 <= end; id++)
             {
-                continue;
+                ids.Add(id);
+            }
+        }
+
+        // Past a few blocks, one listing of the memory directory says which exist (an unplugged 1 TiB device would
+        // otherwise cost 8192 failed opens).
+        if (ids.Count > 16 && sysfs.List(Memory, out var names) == 0)
+        {
+            var present = new HashSet<ulong>();
+            foreach (var n in names)
+            {
+                if (n.StartsWith("memory", StringComparison.Ordinal) && ulong.TryParse(n.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+                {
+                    present.Add(id);
+                }
             }
 
-            int nid = node ?? -1;
-            if (node is null && sysfs.List(dir, out var entries) == 0 && entries.FirstOrDefault(e => e.StartsWith("node", StringComparison.Ordinal)) is { } n)
+            ids = ids.Where(present.Contains).ToList();
+        }
+
+        return BlocksById(sysfs, blockSize, ids, _ => node, detail);
+    }
+
+    // Reads state (and valid_zones where the detail asks) of each block, all states first, then the zones, each
+    // batch in one ReadAll; a block whose state cannot be read (it was just removed) is left out.
+    private static List<BlockInfo> BlocksById(ISysfs sysfs, ulong blockSize, IReadOnlyList<ulong> ids, Func<ulong, int?> nodeOf, Detail detail)
+    {
+        var states = sysfs.ReadAll(ids.Select(id => $"{Memory}/memory{id}/state").ToList());
+        var live = Enumerable.Range(0, ids.Count).Where(i => states[i].Errno == 0).ToList();
+        var wantZones = live.Where(i => detail == Detail.Full || states[i].Text == "online\n").ToList();
+        var zoneText = sysfs.ReadAll(wantZones.Select(i => $"{Memory}/memory{ids[i]}/valid_zones").ToList());
+        var zones = new Dictionary<int, string>();
+        for (int k = 0; k < wantZones.Count; k++)
+        {
+            zones[wantZones[k]] = zoneText[k].Errno == 0 ? zoneText[k].Text.TrimEnd('\n') : "";
+        }
+
+        var blocks = new List<BlockInfo>(live.Count);
+        foreach (int i in live)
+        {
+            ulong id = ids[i];
+            int nid = nodeOf(id) ?? -1;
+            if (nodeOf(id) is null && sysfs.List($"{Memory}/memory{id}", out var entries) == 0 && entries.FirstOrDefault(e => e.StartsWith("node", StringComparison.Ordinal)) is { } n)
             {
                 nid = int.Parse(n[4..], CultureInfo.InvariantCulture);
             }
 
-            state = state.TrimEnd('\n');
-            var zones = detail == Detail.Full || state == "online" ? sysfs.ReadValue($"{dir}/valid_zones") ?? "" : "";
-            blocks.Add(new BlockInfo((long)id, id * blockSize, blockSize, state, zones, nid));
+            blocks.Add(new BlockInfo((long)id, id * blockSize, blockSize, states[i].Text.TrimEnd('\n'), zones.GetValueOrDefault(i, ""), nid));
         }
 
         return blocks;
@@ -105,19 +147,18 @@ public static class Discover
         }
 
         sysfs.List(Memory, out var names);
-        var blocks = new List<BlockInfo>();
+        var ids = new List<ulong>();
         foreach (var name in names)
         {
-            if (!name.StartsWith("memory", StringComparison.Ordinal) || !long.TryParse(name.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            if (name.StartsWith("memory", StringComparison.Ordinal) && ulong.TryParse(name.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
             {
-                continue;
+                ids.Add(id);
             }
-
-            ulong start = (ulong)id * blockSize;
-            blocks.AddRange(Blocks(sysfs, blockSize, start, start + blockSize - 1, nodeOf.GetValueOrDefault(id, -1)));
         }
 
-        return blocks.OrderBy(b => b.Id).ToList();
+        ids.Sort();
+        var blocks = BlocksById(sysfs, blockSize, ids, id => nodeOf.GetValueOrDefault((long)id, -1), Detail.Full);
+        return blocks;
     }
 
     private static DeviceInfo ReadDevice(ISysfs sysfs, string name, ulong bs, Dictionary<string, RegionInfo> regions, Detail detail)
@@ -162,7 +203,7 @@ public static class Discover
         int target = sysfs.ReadValue($"{path}/target_node") is { } t && int.TryParse(t, CultureInfo.InvariantCulture, out var node) ? node : -1;
         // Blocks inside the device's ranges, whoever added them (a leaked kmem range keeps its blocks unbound).
         var blocks = detail == Detail.None ? []
-            : mappings.SelectMany(m => Blocks(sysfs, bs, m.Start, m.End, target >= 0 ? target : null, detail)).ToList();
+            : Blocks(sysfs, bs, mappings.Select(m => (m.Start, m.End)), target >= 0 ? target : null, detail);
         return new DeviceInfo(name, region, path, sysfs.ReadNumber($"{path}/size") ?? 0, (uint)(sysfs.ReadNumber($"{path}/align") ?? 0),
             target, driver, mappings, attribute, blocks);
     }

@@ -9,24 +9,41 @@ namespace Daxplug.Control.Sysfs;
 /// </summary>
 public sealed partial class HostSysfs : ISysfs
 {
-    private const int ORdOnly = 0, OWrOnly = 1, OCloexec = 0x80000, EIntr = 4;
+    private const int ORdOnly = 0, OWrOnly = 1, ODirectory = 0x10000, OPath = 0x200000, OCloexec = 0x80000, AtFdCwd = -100, EIntr = 4, PageSize = 4096;
+
+    private const long FuseSuperMagic = 0x65735546;
+
+    /// <summary>glibc's struct dirent on 64-bit Linux: d_ino, d_off, d_reclen, d_type, then d_name.</summary>
+    private const int DirentNameOffset = 19;
+
+    [ThreadStatic] private static byte[]? buffer;
     private readonly string root;
+    /// <summary>Batches of at least <see cref="concurrentBatch"/> reads are spread over up to
+    /// <see cref="readThreads"/> threads.</summary>
+    private readonly int readThreads, concurrentBatch;
 
     /// <param name="root">The directory that stands for /sys (e.g. "/sys" or "/tmp/m/sys").</param>
     public HostSysfs(string root)
     {
         this.root = Path.GetFullPath(root).TrimEnd('/');
         IsHost = this.root == "/sys";
+        // A real sysfs answers in the calling thread (CPU-bound: a thread per core helps); a FUSE mount answers from
+        // a server process (latency-bound: many requests in flight help).
+        bool fuse = FileSystemType(this.root) == FuseSuperMagic;
+        (readThreads, concurrentBatch) = fuse ? (12, 128) : (Math.Min(4, Environment.ProcessorCount), 2048);
     }
 
     public string Describe => root;
 
     public bool IsHost { get; }
 
-    public int Read(string path, out string text)
+    public int Read(string path, out string text) => ReadAt(AtFdCwd, Map(path), out text);
+
+    // Opens relative to a directory descriptor (AtFdCwd: an absolute path) and reads the whole value.
+    private static int ReadAt(int dirFd, string path, out string text)
     {
         text = "";
-        int fd = Retry(() => Open(Map(path), ORdOnly | OCloexec));
+        int fd = Retry(() => OpenAt(dirFd, path, ORdOnly | OCloexec));
         if (fd < 0)
         {
             return Marshal.GetLastPInvokeError();
@@ -34,17 +51,24 @@ public sealed partial class HostSysfs : ISysfs
 
         try
         {
-            var sb = new StringBuilder();
-            var buf = new byte[8192];
+            var buf = buffer ??= new byte[2 * PageSize];
+            int total = 0;
             while (true)
             {
+                if (total == buf.Length)
+                {
+                    Array.Resize(ref buf, buf.Length * 2);
+                    buffer = buf;
+                }
+
                 long n;
                 unsafe
                 {
-                    fixed (byte* p = buf)
+                    fixed (byte* p = &buf[total])
                     {
                         var ptr = p;
-                        n = Retry(() => ReadFd(fd, ptr, (nuint)buf.Length));
+                        int want = buf.Length - total;
+                        n = Retry(() => ReadFd(fd, ptr, (nuint)want));
                     }
                 }
 
@@ -53,21 +77,75 @@ public sealed partial class HostSysfs : ISysfs
                     return Marshal.GetLastPInvokeError();
                 }
 
-                if (n == 0)
+                total += (int)n;
+                // kernfs hands out an attribute (at most a page) whole in the first read(), so a short first read
+                // of a two-page buffer is all of it; anything longer (a bin file) is read to EOF. Through FUSE this
+                // saves a round trip per value.
+                if (n == 0 || (total == n && total < PageSize))
                 {
                     break;
                 }
-
-                sb.Append(Encoding.Latin1.GetString(buf, 0, (int)n));
             }
 
-            text = sb.ToString();
+            text = Encoding.Latin1.GetString(buf, 0, total);
             return 0;
         }
         finally
         {
             Close(fd);
         }
+    }
+
+    /// <summary>
+    /// Large batches are read by several threads at once: a sysfs read is a short system call, but through a FUSE
+    /// mount each is a round trip to the server that mostly waits, and the server answers many at once.
+    /// </summary>
+    public (int Errno, string Text)[] ReadAll(IReadOnlyList<string> paths)
+    {
+        var results = new (int, string)[paths.Count];
+        if (paths.Count == 0)
+        {
+            return results;
+        }
+
+        // The batch's common directory is walked once: each value is opened relative to it (openat), which spares
+        // a lookup per path component (through FUSE, a round trip each). The descriptor lives for this batch only.
+        var common = paths[0][..(paths[0].LastIndexOf('/') + 1)];
+        foreach (var p in paths)
+        {
+            while (!p.StartsWith(common, StringComparison.Ordinal))
+            {
+                common = common[..(common.LastIndexOf('/', common.Length - 2) + 1)];
+            }
+        }
+
+        int dirFd = common.Length > 1 ? Retry(() => OpenAt(AtFdCwd, Map(common.TrimEnd('/')), OPath | ODirectory | OCloexec)) : -1;
+        int workers = paths.Count < concurrentBatch ? 1 : Math.Min(readThreads, paths.Count / 32);
+        int next = -1;
+        void Work()
+        {
+            for (int i = Interlocked.Increment(ref next); i < paths.Count; i = Interlocked.Increment(ref next))
+            {
+                results[i] = dirFd >= 0 ? (ReadAt(dirFd, paths[i][common.Length..], out var text), text) : (Read(paths[i], out text), text);
+            }
+        }
+
+        try
+        {
+            var threads = Enumerable.Range(1, workers - 1).Select(_ => new Thread(Work) { IsBackground = true, Name = "sysfs-read" }).ToList();
+            threads.ForEach(t => t.Start());
+            Work();
+            threads.ForEach(t => t.Join());
+        }
+        finally
+        {
+            if (dirFd >= 0)
+            {
+                Close(dirFd);
+            }
+        }
+
+        return results;
     }
 
     public int Write(string path, string value)
@@ -99,25 +177,36 @@ public sealed partial class HostSysfs : ISysfs
         }
     }
 
-    public int List(string path, out IReadOnlyList<string> names)
+    public unsafe int List(string path, out IReadOnlyList<string> names)
     {
+        // opendir/readdir rather than Directory.Enumerate*, which stats every symlink (a node directory has one
+        // per memory block) to learn whether it points at a directory.
         names = [];
+        nint dir = OpenDir(Map(path));
+        if (dir == 0)
+        {
+            return Marshal.GetLastPInvokeError();
+        }
+
         try
         {
-            names = Directory.EnumerateFileSystemEntries(Map(path)).Select(p => Path.GetFileName(p)!).ToList();
+            var list = new List<string>();
+            while (ReadDir(dir) is var entry && entry != null)
+            {
+                var name = new ReadOnlySpan<byte>(entry + DirentNameOffset, 256);
+                name = name[..name.IndexOf((byte)0)];
+                if (!(name.SequenceEqual("."u8) || name.SequenceEqual(".."u8)))
+                {
+                    list.Add(Encoding.UTF8.GetString(name));
+                }
+            }
+
+            names = list;
             return 0;
         }
-        catch (DirectoryNotFoundException)
+        finally
         {
-            return 2;
-        }
-        catch (IOException)
-        {
-            return 20;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return 13;
+            CloseDir(dir);
         }
     }
 
@@ -150,8 +239,29 @@ public sealed partial class HostSysfs : ISysfs
         }
     }
 
+    private static unsafe long FileSystemType(string path)
+    {
+        var buf = stackalloc long[32]; // struct statfs: f_type first
+        return StatFs(path, buf) == 0 ? buf[0] : 0;
+    }
+
+    [LibraryImport("libc", EntryPoint = "opendir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial nint OpenDir(string path);
+
+    [LibraryImport("libc", EntryPoint = "readdir")]
+    private static unsafe partial byte* ReadDir(nint dir);
+
+    [LibraryImport("libc", EntryPoint = "closedir")]
+    private static partial int CloseDir(nint dir);
+
+    [LibraryImport("libc", EntryPoint = "statfs", StringMarshalling = StringMarshalling.Utf8)]
+    private static unsafe partial int StatFs(string path, long* buf);
+
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int OpenAt(int dirFd, string path, int flags);
 
     [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
     private static unsafe partial nint ReadFd(int fd, byte* buf, nuint count);

@@ -27,6 +27,22 @@ public interface ISysfs
 
     /// <summary>Whether the path exists (following links).</summary>
     bool Exists(string path);
+
+    /// <summary>
+    /// Reads many attributes (each as <see cref="Read"/>), results in the order of <paramref name="paths"/>. An
+    /// implementation may read them concurrently: a root whose reads wait on something else (a FUSE server) does
+    /// many at once. The in-process model reads them one after another, so the race lab stays deterministic.
+    /// </summary>
+    (int Errno, string Text)[] ReadAll(IReadOnlyList<string> paths)
+    {
+        var results = new (int, string)[paths.Count];
+        for (int i = 0; i < paths.Count; i++)
+        {
+            results[i] = (Read(paths[i], out var text), text);
+        }
+
+        return results;
+    }
 }
 
 /// <summary>Helpers over an <see cref="ISysfs"/>.</summary>

@@ -6,7 +6,7 @@ internal static unsafe partial class Interop
 {
     internal static partial class Fuse
     {
-        private const string Library = "libfuse3.so.3";
+        internal const string Library = "libfuse3.so.3";
 
         /// <summary>The number of callbacks in struct fuse_operations of libfuse 3.14.</summary>
         internal const int OperationCount = 42;
