@@ -13,10 +13,10 @@ namespace Daxplug.Bench;
 /// </summary>
 public static class LabSpeed
 {
-    public static int Run(int schedules = 1000)
+    public static int Run(int schedules = 1000, string? only = null)
     {
         Console.WriteLine($"{"scenario",-30}{"abi",-12}{"schedules/s",12}{"boot us",10}{"steps",8}");
-        foreach (var spec in BuiltinScenarios.All)
+        foreach (var spec in BuiltinScenarios.All.Where(s => only is null || s.Name == only))
         {
             foreach (var abi in new[] { AbiProfile.Mainline, AbiProfile.Hotplug })
             {
@@ -40,6 +40,26 @@ public static class LabSpeed
             }
         }
 
+        // The scheduler alone: three agents that do nothing but reach 20 scheduling points each.
+        var sw2 = Stopwatch.StartNew();
+        for (int i = 0; i < 2000; i++)
+        {
+            var scheduler = new DeterministicScheduler(new RandomStrategy(i));
+            for (int a = 0; a < 3; a++)
+            {
+                scheduler.Spawn("a", () =>
+                {
+                    for (int k = 0; k < 20; k++)
+                    {
+                        scheduler.Point("p");
+                    }
+                });
+            }
+
+            scheduler.Run(TimeSpan.FromSeconds(30));
+        }
+
+        Console.WriteLine($"scheduler alone, 3 agents x 20 points: {sw2.Elapsed.TotalMicroseconds / 2000:F0} us per schedule");
         return 0;
     }
 }

@@ -6,7 +6,7 @@ return args.FirstOrDefault() switch
 {
     "hotplug64t" => Hotplug64T.Run(),
     "tib" => TibDevice.Run(),
-    "lab" => LabSpeed.Run(),
+    "lab" => LabSpeed.Run(only: args.Skip(1).FirstOrDefault()),
     _ => Run(args),
 };
 

@@ -38,6 +38,11 @@ internal static class LabCommands
                 throw new CliException("--schedules must be at least 1", CliException.Usage);
             }
 
+            if (!spec.AppliesTo(profile))
+            {
+                Console.Out.WriteLine($"note: {spec.Name} is about {string.Join(", ", spec.Abis!.Select(AbiProfiles.Name))}; its agents do not use {AbiProfiles.Name(profile)}'s attribute");
+            }
+
             var exploration = Explorer.Explore(spec, profile, r.GetValue(strategy)!, r.GetValue(schedules), r.GetValue(seed));
             var found = exploration.ByKind;
             Console.Out.WriteLine($"{spec.Name} on {AbiProfiles.Name(profile)}: {exploration.Schedules} {r.GetValue(strategy)} schedules in {sw.ElapsedMilliseconds} ms" +
@@ -75,7 +80,7 @@ internal static class LabCommands
 
         var json = new Option<bool>("--json") { Description = "A list of {abi, scenario, schedules, violations: {kind: count}}" };
         var matrixSchedules = new Option<int>("--schedules", "-n") { Description = "Schedules per cell", DefaultValueFactory = _ => 1000 };
-        var matrix = new Command("matrix", "Every scenario on every profile: violations per 10k schedules");
+        var matrix = new Command("matrix", "Every scenario on every profile it is about: violations per 10k schedules (\"-\": a scenario of per-block userland on a profile whose attribute it does not use)");
         matrix.Options.Add(json);
         matrix.Options.Add(matrixSchedules);
         matrix.Options.Add(strategy);
@@ -90,7 +95,7 @@ internal static class LabCommands
             var cells = new List<(string Abi, string Scenario, int Schedules, Dictionary<string, int> Violations, Dictionary<string, int> Reported)>();
             foreach (var spec in BuiltinScenarios.All)
             {
-                foreach (var profile in Enum.GetValues<AbiProfile>())
+                foreach (var profile in Enum.GetValues<AbiProfile>().Where(spec.AppliesTo))
                 {
                     var found = Explorer.Explore(spec, profile, r.GetValue(strategy)!, n);
                     cells.Add((AbiProfiles.Name(profile), spec.Name, found.Schedules, found.ByKind.ToDictionary(kv => kv.Key, kv => kv.Value.Count), found.Reported));
@@ -164,6 +169,12 @@ internal static class LabCommands
             sb.Append($"{scenario,-30}");
             foreach (var abi in AbiProfiles.All)
             {
+                if (!cells.Any(c => c.Scenario == scenario && c.Abi == abi))
+                {
+                    sb.Append($"{"-",-44}");
+                    continue;
+                }
+
                 var (_, _, ran, v, reported) = cells.First(c => c.Scenario == scenario && c.Abi == abi);
                 var text = v.Count == 0 ? "0" : string.Join(" ", v.Select(kv => $"{kv.Key}:{kv.Value * 10000L / ran}"));
                 if (reported.Count > 0)

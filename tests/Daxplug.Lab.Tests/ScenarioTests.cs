@@ -52,16 +52,29 @@ public class BuiltinScenarioTests
         Assert.Contains(detail, found[kind].First.Violations.First(v => v.Kind == kind).Detail);
     }
 
+    /// <summary>Every built-in scenario that is about the series' converged profiles.</summary>
+    public static TheoryData<string> AtomicScenarios => new(BuiltinScenarios.All
+        .Where(s => s.AppliesTo(AbiProfile.Hotplug) && s.AppliesTo(AbiProfile.StateV7)).Select(s => s.Name));
+
     [Theory]
-    [InlineData("unplug-vs-zone-mover")]
-    [InlineData("device-cycle")]
-    [InlineData("daxctl-devdax")]
+    [MemberData(nameof(AtomicScenarios))]
     public void AtomicProfiles_HaveNoViolation(string scenario)
     {
         foreach (var abi in new[] { AbiProfile.Hotplug, AbiProfile.StateV7 })
         {
             Assert.Empty(Explorer.Explore(BuiltinScenarios.Find(scenario)!, abi, schedules: 100));
         }
+    }
+
+    [Fact]
+    public void PerBlockUserlandScenarios_AreAboutTheKernelsTheyRaceOn()
+    {
+        // daxctl v81 and a rebind that does not unplug first never use the attribute; their scenarios are about
+        // mainline and v3, and every other scenario is about every profile.
+        var scoped = BuiltinScenarios.All.Where(s => s.Abis is not null).ToList();
+        Assert.Equal(["daxctl-devdax-vs-udev", "rebind-vs-udev-vs-kdump"], scoped.Select(s => s.Name));
+        Assert.All(scoped, s => Assert.All(s.Agents, a => Assert.Contains(a.Kind, new[] { "daxctl-devdax", "udev-onliner", "kmem-rebind", "kdump-reader" })));
+        Assert.All(scoped, s => Assert.Equal([AbiProfile.Mainline, AbiProfile.HotplugV3], s.Abis!));
     }
 
     [Fact]

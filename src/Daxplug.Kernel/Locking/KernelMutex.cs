@@ -28,6 +28,12 @@ public sealed class KernelMutex
     /// <summary>True if the calling thread holds this lock.</summary>
     public bool HeldByCurrentThread => held?.Contains(this) == true;
 
+    /// <summary>
+    /// Forgets the locks the calling thread held: for a thread that is reused for another agent after its last one
+    /// was aborted mid-way (the race lab ends a deadlocked schedule by unwinding its agents).
+    /// </summary>
+    public static void ForgetHeldByCurrentThread() => held?.Clear();
+
     public void Lock()
     {
         held ??= [];

@@ -7,7 +7,7 @@ namespace Daxplug.Kernel.Machines;
 /// <summary>The machines that need no file: "default" (embedded JSON) and "host" (read from this machine).</summary>
 public static class BuiltinMachines
 {
-    public static IReadOnlyList<string> Names { get; } = ["default", "tib", "qemu", "host"];
+    public static IReadOnlyList<string> Names { get; } = ["default", "tib", "qemu", "lab", "host"];
 
     /// <summary>A built-in by name, or a machine JSON file by path.</summary>
     public static MachineSpec Load(string nameOrPath)

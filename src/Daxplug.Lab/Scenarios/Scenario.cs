@@ -7,8 +7,17 @@ namespace Daxplug.Lab.Scenarios;
 /// <summary>An agent of a scenario: what it is (a kind) and what it acts on.</summary>
 public sealed record AgentSpec(string Kind, string Device, IReadOnlyList<long>? Blocks = null, string? Target = null);
 
-/// <summary>A scenario as data: a machine, how it boots, and the agents that race.</summary>
-public sealed record ScenarioSpec(string Name, string Machine, string BootPolicy, bool KernelZonePinning, IReadOnlyList<AgentSpec> Agents);
+/// <summary>
+/// A scenario as data: a machine, how it boots, the agents that race, and the profiles it is about (null: every
+/// profile). A scenario whose agents only know the per-block ABI (daxctl v81, a kmem rebind without unplugging
+/// first) is about the kernels such userland runs against today: mainline, and v3 whose unbind it exercises.
+/// </summary>
+public sealed record ScenarioSpec(string Name, string Machine, string BootPolicy, bool KernelZonePinning, IReadOnlyList<AgentSpec> Agents,
+    IReadOnlyList<AbiProfile>? Abis = null)
+{
+    /// <summary>Whether the scenario is about <paramref name="abi"/>.</summary>
+    public bool AppliesTo(AbiProfile abi) => Abis is null || Abis.Contains(abi);
+}
 
 /// <summary>One violation of an invariant, with the step it was seen at.</summary>
 public sealed record Violation(string Kind, string Detail, int Step);

@@ -39,10 +39,22 @@ public sealed class DeterministicScheduler : IKernelScheduler
     /// <summary>Runs every agent to completion (or until deadlock/livelock); returns false on either.</summary>
     public bool Run(TimeSpan timeout)
     {
+        using var done = new CountdownEvent(agents.Count);
         foreach (var agent in agents)
         {
-            agent.Thread = new Thread(() => AgentMain(agent)) { IsBackground = true, Name = $"lab:{agent.Name}" };
-            agent.Thread.Start();
+            Worker.Start(() =>
+            {
+                current = agent;
+                try
+                {
+                    AgentMain(agent);
+                }
+                finally
+                {
+                    current = null;
+                    done.Signal();
+                }
+            });
         }
 
         lock (gate)
@@ -50,13 +62,10 @@ public sealed class DeterministicScheduler : IKernelScheduler
             SwitchLocked(null, "start");
         }
 
-        foreach (var agent in agents)
+        if (!done.Wait(timeout))
         {
-            if (!agent.Thread!.Join(timeout))
-            {
-                Failure ??= "timeout (a thread ran outside the scheduler)";
-                return false;
-            }
+            Failure ??= "timeout (a thread ran outside the scheduler)";
+            return false;
         }
 
         return Failure is null;
@@ -127,7 +136,10 @@ public sealed class DeterministicScheduler : IKernelScheduler
         }
     }
 
-    private Agent? Me() => agents.FirstOrDefault(a => a.Thread == Thread.CurrentThread);
+    // The agent the calling thread runs, if it is one of this scheduler's.
+    private Agent? Me() => current is { } a && a.Id < agents.Count && agents[a.Id] == a ? a : null;
+
+    [ThreadStatic] private static Agent? current;
 
     private void AgentMain(Agent agent)
     {
@@ -221,9 +233,7 @@ public sealed class DeterministicScheduler : IKernelScheduler
 
         public Action Body { get; } = body;
 
-        public Thread? Thread { get; set; }
-
-        public SemaphoreSlim Go { get; } = new(0, int.MaxValue);
+        public Baton Go { get; } = new(spins: 1000);
 
         public KernelMutex? WaitingFor { get; set; }
 
@@ -231,4 +241,83 @@ public sealed class DeterministicScheduler : IKernelScheduler
     }
 
     private sealed class LabAbort : Exception;
+
+    /// <summary>
+    /// Agent threads outlive a schedule: starting and joining a thread costs more than a whole small schedule, so
+    /// a finished agent's thread waits for the next schedule's agent.
+    /// </summary>
+    private sealed class Worker
+    {
+        private static readonly System.Collections.Concurrent.ConcurrentBag<Worker> Idle = [];
+        private readonly Baton assigned = new(spins: 20);
+        private Action? job;
+
+        private Worker()
+        {
+            new Thread(Loop) { IsBackground = true, Name = "lab-agent" }.Start();
+        }
+
+        public static void Start(Action job)
+        {
+            var worker = Idle.TryTake(out var w) ? w : new Worker();
+            worker.job = job;
+            worker.assigned.Release();
+        }
+
+        private void Loop()
+        {
+            while (true)
+            {
+                assigned.Wait();
+                var run = job!;
+                job = null;
+                KernelMutex.ForgetHeldByCurrentThread();
+                run();
+                Idle.Add(this);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The permission to run, handed from one agent thread to the next. Exactly one agent runs at a time, so the
+    /// next one is woken at every step: a futex wake-up costs tens of microseconds on a virtual machine, so the
+    /// waiter first spins (yielding the CPU between looks, so that the agent it waits for gets a core) and only
+    /// then sleeps. A lab run keeps the cores busy; it is a batch computation.
+    /// </summary>
+    internal sealed class Baton(int spins)
+    {
+        private const int Empty = 0, Given = 1, Sleeping = 2;
+        private readonly SemaphoreSlim sleep = new(0, 1);
+        private int state;
+
+        public void Release()
+        {
+            if (Interlocked.Exchange(ref state, Given) == Sleeping)
+            {
+                sleep.Release();
+            }
+        }
+
+        public void Wait()
+        {
+            for (int i = 0; i < spins; i++)
+            {
+                if (Interlocked.CompareExchange(ref state, Empty, Given) == Given)
+                {
+                    return;
+                }
+
+                Thread.Yield();
+            }
+
+            if (Interlocked.CompareExchange(ref state, Sleeping, Empty) == Given)
+            {
+                state = Empty;
+                return;
+            }
+
+            sleep.Wait();
+            state = Empty;
+        }
+    }
 }
