@@ -8,6 +8,23 @@ public class SysfsTreeTests
     private const string Block40 = "/sys/devices/system/memory/memory40";
 
     [Fact]
+    public void BlockDirectory_OfABlockRemovedAndAddedAgain_IsTheNewBlocks()
+    {
+        // Block directories are kept for reuse; one kept for a removed block must not answer for its successor.
+        var k = TestKernel.Default();
+        const string Block = "/sys/devices/system/memory/memory1024";
+        Assert.Equal("offline\n", k.Cat($"{Block}/state"));
+        Assert.True(k.Sysfs.Write("/sys/bus/dax/devices/dax1.0/hotplug", "unplug\n") > 0);
+        Assert.Equal(Errno.ENOENT, k.Sysfs.Read($"{Block}/state", out _));
+        Assert.True(k.Sysfs.Write("/sys/bus/dax/devices/dax1.0/hotplug", "online_movable\n") > 0);
+
+        Assert.Equal("online\n", k.Cat($"{Block}/state"));
+        Assert.True(k.Sysfs.Write($"{Block}/state", "offline\n") > 0);
+        Assert.Equal(Daxplug.Kernel.Memory.MemoryBlockState.Offline, k.Blocks.Find(1024)!.State);
+        Assert.Equal("offline\n", k.Cat($"{Block}/state"));
+    }
+
+    [Fact]
     public void Open_WriteOfReadOnlyAttribute_IsEaccesEvenForRoot()
     {
         var k = TestKernel.Default();

@@ -27,7 +27,8 @@ internal static class MemorySysfs
         }
         memory.Add(Uevent.File(kernel, "/devices/system/memory", "memory"));
         memory.Add(new KernfsDir("power"));
-        memory.AddSource(KernfsSource.ById("memory", () => kernel.Blocks.Ids(), id => kernel.Blocks.Find(id) is { } b ? BlockDir(kernel, b) : null));
+        var recent = new BlockDirCache();
+        memory.AddSource(KernfsSource.ById("memory", () => kernel.Blocks.Ids(), id => kernel.Blocks.Find(id) is { } b ? recent.Get(b, () => BlockDir(kernel, b)) : null));
 
         var bus = sys.Dir("bus").Dir("memory");
         bus.Dir("devices").AddSource(KernfsSource.ById("memory", () => kernel.Blocks.Ids(),
@@ -120,6 +121,32 @@ internal static class MemorySysfs
         dir.Add(new KernfsDir("power"));
         return dir;
     }
+}
+
+/// <summary>
+/// The directories of recently looked-up blocks: a path walk makes one per lookup otherwise, which costs more than
+/// the read it serves. Direct-mapped by id and bounded (a 500k-block machine keeps at most a few thousand), keyed
+/// by the block itself, so a block removed and added again gets a new directory. Races between readers only make
+/// a directory twice.
+/// </summary>
+internal sealed class BlockDirCache
+{
+    private readonly Entry?[] slots = new Entry?[4096];
+
+    public KernfsDir Get(MemoryBlock mem, Func<KernfsDir> make)
+    {
+        int slot = (int)(mem.Id & (4096 - 1));
+        if (Volatile.Read(ref slots[slot]) is { } hit && hit.Block == mem)
+        {
+            return hit.Dir;
+        }
+
+        var dir = make();
+        Volatile.Write(ref slots[slot], new Entry(mem, dir));
+        return dir;
+    }
+
+    private sealed record Entry(MemoryBlock Block, KernfsDir Dir);
 }
 
 /// <summary>state_show()'s names for the memory block states.</summary>

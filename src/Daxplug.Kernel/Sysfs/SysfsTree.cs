@@ -40,9 +40,12 @@ public sealed class SysfsTree(KernfsDir root)
 
     // Models the EXTRA_OPEN_PERM_CHECK part of kernfs_fop_open() (fs/kernfs/file.c): even root gets EACCES for a
     // write-open of a file without a w bit, or a read-open of a file without an r bit or a show().
-    public Errno Open(string path, bool read, bool write)
+    public Errno Open(string path, bool read, bool write) => Open(path, read, write, out _);
+
+    // Open() that also hands back the node it resolved, so that a read or write walks the path once.
+    private Errno Open(string path, bool read, bool write, out KernfsNode node)
     {
-        var rc = Lookup(path, out var node);
+        var rc = Lookup(path, out node);
         if (rc != Errno.None)
         {
             return rc;
@@ -71,13 +74,12 @@ public sealed class SysfsTree(KernfsDir root)
     public Errno Read(string path, out string text)
     {
         text = "";
-        var rc = Open(path, read: true, write: false);
+        var rc = Open(path, read: true, write: false, out var node);
         if (rc != Errno.None)
         {
             return rc;
         }
 
-        Lookup(path, out var node);
         if (node is not KernfsAttribute attr)
         {
             return Errno.EISDIR;
@@ -97,13 +99,12 @@ public sealed class SysfsTree(KernfsDir root)
     /// <summary>Opens for write and writes once. Returns bytes written (≥ 0) or -errno.</summary>
     public int Write(string path, ReadOnlySpan<byte> data)
     {
-        var rc = Open(path, read: false, write: true);
+        var rc = Open(path, read: false, write: true, out var node);
         if (rc != Errno.None)
         {
             return -(int)rc;
         }
 
-        Lookup(path, out var node);
         return WriteOpened(path, (KernfsAttribute)node, data);
     }
 

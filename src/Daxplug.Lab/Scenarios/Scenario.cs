@@ -30,14 +30,20 @@ public sealed record Violation(string Kind, string Detail, int Step);
 /// </summary>
 public sealed class ScenarioRun
 {
+    // A scenario's machine description, parsed once (building a kernel only reads it).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<ScenarioSpec, MachineSpec> Machines = new(ReferenceEqualityComparer.Instance);
+
     private readonly KernelModel kernel;
 
     public ScenarioRun(ScenarioSpec spec, AbiProfile abi)
     {
-        var machine = BuiltinMachines.Load(spec.Machine);
-        machine.AutoOnlineBlocks = spec.BootPolicy;
-        machine.KernelZonePinning = spec.KernelZonePinning;
-        kernel = MachineBuilder.Build(machine, abi);
+        kernel = MachineBuilder.Build(Machines.GetOrAdd(spec, s =>
+        {
+            var machine = BuiltinMachines.Load(s.Machine);
+            machine.AutoOnlineBlocks = s.BootPolicy;
+            machine.KernelZonePinning = s.KernelZonePinning;
+            return machine;
+        }), abi);
         Spec = spec;
     }
 
