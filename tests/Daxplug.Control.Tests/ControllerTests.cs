@@ -25,6 +25,28 @@ public sealed class ControllerTests : IDisposable
         return (s, c);
     }
 
+    [Theory]
+    [MemberData(nameof(Profiles))]
+    public void DiscoveryFromValidZonesAlone_AgreesWithStateAndValidZones(AbiProfile abi)
+    {
+        // Every block of the machine, with dax1.0's blocks in every state a block can be in: online movable,
+        // online in a kernel zone, offline next to either zone.
+        var s = TestSysfs.Boot(abi, "online_movable");
+        var ids = Discover.Device(s, "dax1.0")!.Blocks.Select(b => b.Id).ToList();
+        foreach (var (id, state) in ids.Take(8).Zip(new[] { "offline", "offline", "online_kernel", "offline", "online_movable", "offline", "online", "offline" }))
+        {
+            s.Kernel.Sysfs.Write($"/sys/devices/system/memory/memory{id}/state", "offline");
+            s.Kernel.Sysfs.Write($"/sys/devices/system/memory/memory{id}/state", state);
+        }
+
+        var all = Discover.AllBlocks(s, Discover.BlockSize(s));
+        var derived = Discover.Blocks(s, Discover.BlockSize(s), all.Select(b => (b.Start, b.Start + b.Size - 1)), node: 0, Discover.Detail.Zones);
+        Assert.Equal(all.Select(b => (b.Id, b.State, b.Zone)), derived.Select(b => (b.Id, b.State, b.Zone)));
+        Assert.Contains(all, b => b is { Online: false });
+        Assert.Contains(all, b => b.Zone == "Movable");
+        Assert.Contains(all, b => b.Zone == "Normal");
+    }
+
     private static List<string> Blocks(TestSysfs s, string dev) =>
         Discover.Device(s, dev)!.Blocks.Select(b => $"{b.Id}:{b.State}:{b.Zones}").ToList();
 

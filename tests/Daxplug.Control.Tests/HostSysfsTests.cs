@@ -100,4 +100,19 @@ public sealed class HostSysfsTests : IDisposable
         Assert.Equal(["", "Movable", "", ""], blocks.Select(b => b.Zones));
         Assert.All(blocks, b => Assert.Equal(1, b.Node));
     }
+
+    [Fact]
+    public void Discovery_from_valid_zones_alone_derives_each_blocks_state()
+    {
+        File("/sys/devices/system/memory/block_size_bytes", "8000000\n");
+        File("/sys/devices/system/memory/memory32/valid_zones", "Movable\n");
+        File("/sys/devices/system/memory/memory33/valid_zones", "Normal Movable\n");
+        File("/sys/devices/system/memory/memory34/valid_zones", "Movable Normal\n");
+        File("/sys/devices/system/memory/memory35/valid_zones", "none\n");
+
+        var blocks = Discover.Blocks(new HostSysfs(Sys), 0x8000000, 32UL * 0x8000000, 36UL * 0x8000000 - 1, node: 1, Discover.Detail.Zones);
+
+        Assert.Equal(["online", "offline", "offline", "online"], blocks.Select(b => b.State));
+        Assert.Equal(["Movable", null, null, "none"], blocks.Select(b => b.Zone));
+    }
 }

@@ -21,6 +21,13 @@ public static class Discover
 
         /// <summary>State and valid_zones of every block (what listings show).</summary>
         Full,
+
+        /// <summary>
+        /// valid_zones of every block, one read each, the state derived from it (a check after a whole-device
+        /// online): valid_zones_show() prints an online block's one zone ("none" if it spans several), and for an
+        /// offline block its default zone followed by the other one it may go to, so never a single name.
+        /// </summary>
+        Zones,
     }
 
     public const string Memory = "/sys/devices/system/memory";
@@ -102,6 +109,16 @@ public static class Discover
     // batch in one ReadAll; a block whose state cannot be read (it was just removed) is left out.
     private static List<BlockInfo> BlocksById(ISysfs sysfs, ulong blockSize, IReadOnlyList<ulong> ids, Func<ulong, int?> nodeOf, Detail detail)
     {
+        if (detail == Detail.Zones)
+        {
+            var zoneTexts = sysfs.ReadAll(ids.Select(id => $"{Memory}/memory{id}/valid_zones").ToList());
+            return Enumerable.Range(0, ids.Count).Where(i => zoneTexts[i].Errno == 0).Select(i =>
+            {
+                var zones = zoneTexts[i].Text.TrimEnd('\n');
+                return new BlockInfo((long)ids[i], ids[i] * blockSize, blockSize, zones.Contains(' ', StringComparison.Ordinal) ? "offline" : "online", zones, nodeOf(ids[i]) ?? -1);
+            }).ToList();
+        }
+
         var states = sysfs.ReadAll(ids.Select(id => $"{Memory}/memory{id}/state").ToList());
         var live = Enumerable.Range(0, ids.Count).Where(i => states[i].Errno == 0).ToList();
         var wantZones = live.Where(i => detail == Detail.Full || states[i].Text == "online\n").ToList();

@@ -129,7 +129,8 @@ public sealed class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>
         }
 
         steps.Add($"{a.File} <- {a.WordFor(target)}");
-        var after = Get(dev.Name);
+        // Every block online in the right zone: valid_zones alone says both (one read per block).
+        var after = Discover.Device(sysfs, dev.Name, Discover.Detail.Zones)!;
         if (!Matches(after, target))
         {
             // The kernel said yes but the device is not there (v3 ignores later ranges' failures): undo it.
