@@ -171,6 +171,16 @@ public class CliTests
     }
 
     [Fact]
+    public void LabRun_OnAProfileTheScenarioIsNotAbout_RunsAndSaysSo()
+    {
+        var (exit, stdout, err) = CliRunner.Run("lab", "run", "--abi", "state-v7", "-s", "rebind-vs-udev-vs-kdump", "-n", "3");
+        Assert.True(exit is 0 or 1, err);
+        Assert.StartsWith("note: rebind-vs-udev-vs-kdump is about mainline, hotplug-v3; its agents do not use state-v7's attribute\n", stdout);
+        Assert.Contains("rebind-vs-udev-vs-kdump on state-v7: 3 random schedules", stdout);
+        Assert.DoesNotContain("note:", CliRunner.Run("lab", "run", "--abi", "mainline", "-s", "rebind-vs-udev-vs-kdump", "-n", "1").Out);
+    }
+
+    [Fact]
     public void LabRun_BadStrategyOrCount_IsAUsageError()
     {
         Assert.Equal(2, CliRunner.Run("lab", "run", "-s", "device-cycle", "--strategy", "bogus").Exit);
