@@ -37,13 +37,7 @@ internal static class ControlCommands
                 return new Target(ModelSysfs.Create(kernel, $"model:{kernel.Machine.Name}"), kernel, file, stateDir);
             }
 
-            var sys = r.GetValue(sysfsOpt)!;
-            if (!Directory.Exists(Path.Combine(sys, "devices/system/memory")))
-            {
-                throw new CliException($"--sysfs {sys}: not a sysfs with memory hotplug (no devices/system/memory)", CliException.Usage);
-            }
-
-            return new Target(new HostSysfs(sys), null, null, stateDir);
+            return new Target(HostRoot(r.GetValue(sysfsOpt)!), null, null, stateDir);
         }
 
         void Save(Target t)
@@ -89,22 +83,7 @@ internal static class ControlCommands
         var blocks = new Command("blocks", "Memory blocks as lsmem shows them (RANGE SIZE STATE BLOCK NODE ZONES), for all memory or one device");
         blocks.Arguments.Add(blocksDev);
         blocks.Options.Add(blocksJson);
-        blocks.SetAction(r =>
-        {
-            var t = Open(r);
-            IReadOnlyList<BlockInfo> list;
-            if (r.GetValue(blocksDev) is { } name)
-            {
-                list = (Discover.Device(t.Sysfs, name) ?? throw new CliException($"no dax device '{name}'", CliException.Usage)).Blocks;
-            }
-            else
-            {
-                list = Discover.AllBlocks(t.Sysfs, Discover.BlockSize(t.Sysfs));
-            }
-
-            Console.Out.Write(r.GetValue(blocksJson) ? BlocksJson(list) : Tables.Blocks(list));
-            return 0;
-        });
+        blocks.SetAction(r => Blocks(Open(r).Sysfs, r.GetValue(blocksDev), r.GetValue(blocksJson)));
 
         var setDev = new Argument<string>("device") { Description = "The dax device (dax0.0)" };
         var state = new Argument<string>("state") { Description = "unplugged | online | online_kernel | online_movable" };
@@ -365,6 +344,62 @@ internal static class ControlCommands
 
             w.WriteEndArray();
         });
+
+    /// <summary>A sysfs root given with --sysfs, checked to be one.</summary>
+    public static HostSysfs HostRoot(string sys) => Directory.Exists(Path.Combine(sys, "devices/system/memory"))
+        ? new HostSysfs(sys)
+        : throw new CliException($"--sysfs {sys}: not a sysfs with memory hotplug (no devices/system/memory)", CliException.Usage);
+
+    /// <summary>"daxplug blocks [DEV] [-J]": every memory block, or one device's, as a table or JSON.</summary>
+    public static int Blocks(ISysfs sysfs, string? device, bool json)
+    {
+        var list = device is null
+            ? Discover.AllBlocks(sysfs, Discover.BlockSize(sysfs))
+            : (Discover.Device(sysfs, device) ?? throw new CliException($"no dax device '{device}'", CliException.Usage)).Blocks;
+        Console.Out.Write(json ? BlocksJson(list) : Tables.Blocks(list));
+        return 0;
+    }
+
+    /// <summary>
+    /// "daxplug [--sysfs ROOT] blocks [DEV] [-J|--json]" without building the whole command line: it is what
+    /// scripts and udev rules run, and start-up is most of its time. Any other shape returns null (the full parser
+    /// takes it, with its help and errors).
+    /// </summary>
+    public static int? BlocksFastPath(string[] args)
+    {
+        int i = 0;
+        string sys = "/sys";
+        if (args.Length > 1 && args[0] == "--sysfs")
+        {
+            sys = args[1];
+            i = 2;
+        }
+
+        if (i >= args.Length || args[i] != "blocks")
+        {
+            return null;
+        }
+
+        string? device = null;
+        bool json = false;
+        foreach (var a in args.Skip(i + 1))
+        {
+            if (a is "-J" or "--json" && !json)
+            {
+                json = true;
+            }
+            else if (!a.StartsWith('-') && device is null)
+            {
+                device = a;
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        return Blocks(HostRoot(sys), device, json);
+    }
 
     private static string BlocksJson(IReadOnlyList<BlockInfo> blocks) => JsonText.Render(w =>
         {

@@ -3,6 +3,11 @@ using Daxplug.Cli;
 
 try
 {
+    if (ControlCommands.BlocksFastPath(args) is { } blocksExit)
+    {
+        return blocksExit;
+    }
+
     var root = new RootCommand("daxplug: atomic hot-plugging of device memory (CXL, HMEM, pmem via device-DAX), and a simulated kernel to try it on.");
     root.Subcommands.Add(SimCommands.Build());
     root.Subcommands.Add(LabCommands.Build());

@@ -171,6 +171,31 @@ public class CliTests
     }
 
     [Fact]
+    public void Blocks_PlainFormsTakeTheShortPath_AndPrintWhatTheFullParserPrints()
+    {
+        using var tmp = new TempDir();
+        var dump = CliRunner.Run("sim", "dump", "--out", tmp.Path);
+        Assert.True(dump.Exit == 0, dump.Err);
+        var sys = Path.Combine(tmp.Path, "sys");
+        foreach (var form in new[] { new[] { "blocks" }, ["blocks", "dax1.0"], ["blocks", "-J", "dax1.0"], ["blocks", "--json"] })
+        {
+            var shortPath = CliRunner.Run(["--sysfs", sys, .. form]);
+            var fullParser = CliRunner.Run(["--sysfs", sys, "--state-dir", tmp.Path, .. form]);
+            Assert.True(shortPath.Exit == 0, shortPath.Err);
+            Assert.Equal(fullParser, shortPath);
+        }
+
+        Assert.Contains("0x0000002000000000-0x00000021ffffffff    8G  offline  1024-1087      3", CliRunner.Run("--sysfs", sys, "blocks", "dax1.0").Out);
+        var unknown = CliRunner.Run("--sysfs", sys, "blocks", "dax9.9");
+        Assert.Equal((2, "", "daxplug: no dax device 'dax9.9'\n"), unknown);
+        var notSysfs = CliRunner.Run("--sysfs", tmp.Path, "blocks");
+        Assert.Equal(2, notSysfs.Exit);
+        Assert.StartsWith($"daxplug: --sysfs {tmp.Path}: not a sysfs", notSysfs.Err);
+        Assert.Equal(2, CliRunner.Run("--sysfs", sys, "blocks", "dax1.0", "dax0.0").Exit);
+        Assert.Contains("Memory blocks as lsmem shows them", CliRunner.Run("blocks", "--help").Out);
+    }
+
+    [Fact]
     public void LabRun_OnAProfileTheScenarioIsNotAbout_RunsAndSaysSo()
     {
         var (exit, stdout, err) = CliRunner.Run("lab", "run", "--abi", "state-v7", "-s", "rebind-vs-udev-vs-kdump", "-n", "3");

@@ -30,7 +30,7 @@ public sealed partial class HostSysfs : ISysfs
         // A real sysfs answers in the calling thread (CPU-bound: a thread per core helps); a FUSE mount answers from
         // a server process (latency-bound: many requests in flight help).
         bool fuse = FileSystemType(this.root) == FuseSuperMagic;
-        (readThreads, concurrentBatch) = fuse ? (12, 128) : (Math.Min(4, Environment.ProcessorCount), 2048);
+        (readThreads, concurrentBatch) = fuse ? (12, 128) : (Math.Min(4, Environment.ProcessorCount), 128);
     }
 
     public string Describe => root;
