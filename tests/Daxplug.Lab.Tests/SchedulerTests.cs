@@ -82,6 +82,37 @@ public class SchedulerTests
     }
 
     [Fact]
+    public void AnAgentThatBlocksOutsideTheScheduler_TimesOut_AndItsThreadServesLaterSchedules()
+    {
+        using var release = new ManualResetEventSlim();
+        var s = new DeterministicScheduler(new RandomStrategy(1));
+        s.Spawn("stuck", () => release.Wait());
+        Assert.False(s.Run(TimeSpan.FromMilliseconds(100)));
+        Assert.StartsWith("timeout", s.Failure);
+
+        // The stuck agent ends after its schedule gave up on it; agent threads are reused, so later schedules
+        // must still run (and nothing may throw on the late finish).
+        release.Set();
+        for (int seed = 0; seed < 20; seed++)
+        {
+            var next = new DeterministicScheduler(new RandomStrategy(seed));
+            int points = 0;
+            for (int a = 0; a < 3; a++)
+            {
+                next.Spawn($"a{a}", () =>
+                {
+                    next.Point("p");
+                    Interlocked.Increment(ref points);
+                });
+            }
+
+            Assert.True(next.Run(TimeSpan.FromSeconds(10)), next.Failure);
+            Assert.Equal(3, points);
+            Assert.Equal(6, next.Trace.Count); // start, each agent's point, and every exit but the last
+        }
+    }
+
+    [Fact]
     public void LockOrderInversion_IsReported()
     {
         var failures = new HashSet<string>();

@@ -39,7 +39,8 @@ public sealed class DeterministicScheduler : IKernelScheduler
     /// <summary>Runs every agent to completion (or until deadlock/livelock); returns false on either.</summary>
     public bool Run(TimeSpan timeout)
     {
-        using var done = new CountdownEvent(agents.Count);
+        // Not disposed: after a timeout an agent still running signals it later.
+        var done = new CountdownEvent(agents.Count);
         foreach (var agent in agents)
         {
             Worker.Start(() =>
