@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
     "hotplug64t" => Hotplug64T.Run(),
     "tib" => TibDevice.Run(),
     "lab" => LabSpeed.Run(only: args.Skip(1).FirstOrDefault()),
+    "labparts" => LabParts.Run(args.Skip(1).FirstOrDefault() ?? "unplug-vs-udev-vs-kdump"),
     _ => Run(args),
 };
 
