@@ -356,7 +356,7 @@ internal static class ControlCommands
         var list = device is null
             ? Discover.AllBlocks(sysfs, Discover.BlockSize(sysfs))
             : (Discover.Device(sysfs, device) ?? throw new CliException($"no dax device '{device}'", CliException.Usage)).Blocks;
-        Console.Out.Write(json ? BlocksJson(list) : Tables.Blocks(list));
+        StdOut.Write(json ? BlocksJson(list) : Tables.Blocks(list));
         return 0;
     }
 

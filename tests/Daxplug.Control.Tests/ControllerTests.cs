@@ -39,12 +39,21 @@ public sealed class ControllerTests : IDisposable
             s.Kernel.Sysfs.Write($"/sys/devices/system/memory/memory{id}/state", state);
         }
 
-        var all = Discover.AllBlocks(s, Discover.BlockSize(s));
-        var derived = Discover.Blocks(s, Discover.BlockSize(s), all.Select(b => (b.Start, b.Start + b.Size - 1)), node: 0, Discover.Detail.Zones);
-        Assert.Equal(all.Select(b => (b.Id, b.State, b.Zone)), derived.Select(b => (b.Id, b.State, b.Zone)));
-        Assert.Contains(all, b => b is { Online: false });
-        Assert.Contains(all, b => b.Zone == "Movable");
-        Assert.Contains(all, b => b.Zone == "Normal");
+        // The truth: each block's own state file, and valid_zones for the zone of an online block.
+        string Read(long id, string file) => s.Kernel.Sysfs.Read($"/sys/devices/system/memory/memory{id}/{file}", out var t) == Errno.None ? t.TrimEnd('\n') : "?";
+        var truth = s.Kernel.Blocks.Ids().Order().Select(id => (id, Read(id, "state"), Read(id, "state") == "online" ? Read(id, "valid_zones") : null)).ToList();
+        Assert.Contains(truth, b => b.Item2 == "offline");
+        Assert.Contains(truth, b => b.Item3 == "Movable");
+        Assert.Contains(truth, b => b.Item3 == "Normal");
+
+        var bs = Discover.BlockSize(s);
+        var all = Discover.AllBlocks(s, bs);
+        Assert.Equal(truth, all.Select(b => (b.Id, b.State, b.Zone)));
+        foreach (var detail in new[] { Discover.Detail.States, Discover.Detail.Zones, Discover.Detail.Full })
+        {
+            var derived = Discover.Blocks(s, bs, all.Select(b => (b.Start, b.Start + b.Size - 1)), node: 0, detail);
+            Assert.Equal(truth, derived.Select(b => (b.Id, b.State, b.Zone)));
+        }
     }
 
     private static List<string> Blocks(TestSysfs s, string dev) =>

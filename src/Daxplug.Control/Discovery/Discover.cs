@@ -19,7 +19,8 @@ public static class Discover
         /// <summary>State of every block, zones of the online ones (what transitions need).</summary>
         States,
 
-        /// <summary>State and valid_zones of every block (what listings show).</summary>
+        /// <summary>State and valid_zones of every block (what listings show); an online block's state is what its
+        /// valid_zones says (see <see cref="Zones"/>), so it costs one read.</summary>
         Full,
 
         /// <summary>
@@ -105,32 +106,54 @@ public static class Discover
         return BlocksById(sysfs, blockSize, ids, _ => node, detail);
     }
 
-    // Reads state (and valid_zones where the detail asks) of each block, all states first, then the zones, each
-    // batch in one ReadAll; a block whose state cannot be read (it was just removed) is left out.
+    // Reads each block's state and zones in batches (ReadAll); a block neither of whose files can be read (it was
+    // just removed) is left out. States: state, then valid_zones of the online ones. Zones and Full: valid_zones
+    // first, which valid_zones_show() makes say "online" by itself (one zone name; any other state prints the
+    // default zone and the other one allowed); Full then reads state only where it did not (offline,
+    // going-offline, or no valid_zones without CONFIG_MEMORY_HOTREMOVE).
     private static List<BlockInfo> BlocksById(ISysfs sysfs, ulong blockSize, IReadOnlyList<ulong> ids, Func<ulong, int?> nodeOf, Detail detail)
     {
-        if (detail == Detail.Zones)
+        var state = new string?[ids.Count];
+        var zones = new string?[ids.Count];
+        void Read(string file, IEnumerable<int> which, string?[] into)
         {
-            var zoneTexts = sysfs.ReadAll(ids.Select(id => $"{Memory}/memory{id}/valid_zones").ToList());
-            return Enumerable.Range(0, ids.Count).Where(i => zoneTexts[i].Errno == 0).Select(i =>
+            var list = which.ToList();
+            var texts = sysfs.ReadAll(list.Select(i => $"{Memory}/memory{ids[i]}/{file}").ToList());
+            for (int k = 0; k < list.Count; k++)
             {
-                var zones = zoneTexts[i].Text.TrimEnd('\n');
-                return new BlockInfo((long)ids[i], ids[i] * blockSize, blockSize, zones.Contains(' ', StringComparison.Ordinal) ? "offline" : "online", zones, nodeOf(ids[i]) ?? -1);
-            }).ToList();
+                into[list[k]] = texts[k].Errno == 0 ? texts[k].Text.TrimEnd('\n') : null;
+            }
         }
 
-        var states = sysfs.ReadAll(ids.Select(id => $"{Memory}/memory{id}/state").ToList());
-        var live = Enumerable.Range(0, ids.Count).Where(i => states[i].Errno == 0).ToList();
-        var wantZones = live.Where(i => detail == Detail.Full || states[i].Text == "online\n").ToList();
-        var zoneText = sysfs.ReadAll(wantZones.Select(i => $"{Memory}/memory{ids[i]}/valid_zones").ToList());
-        var zones = new Dictionary<int, string>();
-        for (int k = 0; k < wantZones.Count; k++)
+        var all = Enumerable.Range(0, ids.Count);
+        if (detail == Detail.States)
         {
-            zones[wantZones[k]] = zoneText[k].Errno == 0 ? zoneText[k].Text.TrimEnd('\n') : "";
+            Read("state", all, state);
+            Read("valid_zones", all.Where(i => state[i] == "online"), zones);
+        }
+        else
+        {
+            Read("valid_zones", all, zones);
+            foreach (int i in all.Where(i => zones[i] is { } z && !z.Contains(' ', StringComparison.Ordinal)))
+            {
+                state[i] = "online";
+            }
+
+            if (detail == Detail.Zones)
+            {
+                foreach (int i in all.Where(i => zones[i] is not null && state[i] is null))
+                {
+                    state[i] = "offline";
+                }
+            }
+            else
+            {
+                Read("state", all.Where(i => state[i] is null), state);
+            }
         }
 
-        var blocks = new List<BlockInfo>(live.Count);
-        foreach (int i in live)
+        var blocks = new List<BlockInfo>(ids.Count);
+        foreach (int i in all.Where(i => state[i] is not null))
         {
             ulong id = ids[i];
             int nid = nodeOf(id) ?? -1;
@@ -139,7 +162,7 @@ public static class Discover
                 nid = int.Parse(n[4..], CultureInfo.InvariantCulture);
             }
 
-            blocks.Add(new BlockInfo((long)id, id * blockSize, blockSize, states[i].Text.TrimEnd('\n'), zones.GetValueOrDefault(i, ""), nid));
+            blocks.Add(new BlockInfo((long)id, id * blockSize, blockSize, state[i]!, zones[i] ?? "", nid));
         }
 
         return blocks;
