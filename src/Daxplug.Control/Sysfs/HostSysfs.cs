@@ -198,8 +198,8 @@ public sealed partial class HostSysfs : ISysfs
             var list = new List<string>();
             while (ReadDir(dir) is var entry && entry != null)
             {
-                var name = new ReadOnlySpan<byte>(entry + DirentNameOffset, 256);
-                name = name[..name.IndexOf((byte)0)];
+                // d_name ends at its NUL, which may be before the 256 bytes of the declared array are mapped.
+                var name = MemoryMarshal.CreateReadOnlySpanFromNullTerminated(entry + DirentNameOffset);
                 if (!(name.SequenceEqual("."u8) || name.SequenceEqual(".."u8)))
                 {
                     list.Add(Encoding.UTF8.GetString(name));
