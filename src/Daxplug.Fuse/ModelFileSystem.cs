@@ -124,13 +124,12 @@ public sealed class ModelFileSystem(KernelModel kernel)
                 return Errno.ENOENT;
             }
 
-            var rc = Kernel.Sysfs.Open(sys, read, write);
+            var rc = Kernel.Sysfs.Open(sys, read, write, out var node);
             if (rc != Errno.None)
             {
                 return rc;
             }
 
-            Kernel.Sysfs.Lookup(sys, out var node);
             attr = node as KernfsAttribute;
         }
 

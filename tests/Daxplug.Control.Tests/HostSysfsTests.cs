@@ -110,7 +110,7 @@ public sealed class HostSysfsTests : IDisposable
         File("/sys/devices/system/memory/memory34/valid_zones", "Movable Normal\n");
         File("/sys/devices/system/memory/memory35/valid_zones", "none\n");
 
-        var blocks = Discover.Blocks(new HostSysfs(Sys), 0x8000000, 32UL * 0x8000000, 36UL * 0x8000000 - 1, node: 1, Discover.Detail.Zones);
+        var blocks = Discover.Blocks(new HostSysfs(Sys), 0x8000000, [(32UL * 0x8000000, 36UL * 0x8000000 - 1)], node: 1, Discover.Detail.Zones);
 
         Assert.Equal(["online", "offline", "offline", "online"], blocks.Select(b => b.State));
         Assert.Equal(["Movable", null, null, "none"], blocks.Select(b => b.Zone));

@@ -69,13 +69,10 @@ public static class Discover
         sysfs.ReadNumber($"{Memory}/block_size_bytes", hexWithoutPrefix: true) ?? throw new IOException($"{sysfs.Describe}: no {Memory}/block_size_bytes");
 
     /// <summary>
-    /// The blocks of [start, end] that exist, with their state and zones; the node from the nodeK link, or
-    /// <paramref name="node"/> when the caller knows it (kmem adds a device's memory to its target node).
+    /// The blocks of the ranges (a device's mappings) that exist, in range order, with their state and zones; the
+    /// node from the nodeK link, or <paramref name="node"/> when the caller knows it (kmem adds a device's memory
+    /// to its target node).
     /// </summary>
-    public static List<BlockInfo> Blocks(ISysfs sysfs, ulong blockSize, ulong start, ulong end, int? node = null, Detail detail = Detail.Full) =>
-        Blocks(sysfs, blockSize, [(start, end)], node, detail);
-
-    /// <summary>The blocks of several ranges (a device's mappings), in range order.</summary>
     public static List<BlockInfo> Blocks(ISysfs sysfs, ulong blockSize, IEnumerable<(ulong Start, ulong End)> ranges, int? node = null, Detail detail = Detail.Full)
     {
         var ids = new List<ulong>();

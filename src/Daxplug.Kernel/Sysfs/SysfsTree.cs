@@ -42,8 +42,9 @@ public sealed class SysfsTree(KernfsDir root)
     // write-open of a file without a w bit, or a read-open of a file without an r bit or a show().
     public Errno Open(string path, bool read, bool write) => Open(path, read, write, out _);
 
-    // Open() that also hands back the node it resolved, so that a read or write walks the path once.
-    private Errno Open(string path, bool read, bool write, out KernfsNode node)
+    /// <summary>Open() that also hands back the node it resolved, so that whoever reads or writes it next walks the
+    /// path once.</summary>
+    public Errno Open(string path, bool read, bool write, out KernfsNode node)
     {
         var rc = Lookup(path, out node);
         if (rc != Errno.None)
