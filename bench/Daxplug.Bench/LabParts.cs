@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Daxplug.Kernel;
+using Daxplug.Kernel.Locking;
 using Daxplug.Lab;
 using Daxplug.Lab.Scenarios;
 using Daxplug.Lab.Scheduling;
@@ -25,7 +26,7 @@ public static class LabParts
                 var r = new ScenarioRun(spec, abi);
                 boot += sw.Elapsed.TotalMicroseconds; sw.Restart();
                 var scheduler = new DeterministicScheduler(new RandomStrategy(seed));
-                foreach (var agent in spec.Agents) scheduler.Spawn(agent.Kind, r.Body(agent, () => scheduler.Trace.Count));
+                foreach (var agent in spec.Agents) r.Spawn(scheduler, agent, () => scheduler.Trace.Count);
                 r.Kernel.Scheduler = scheduler;
                 scheduler.Run(TimeSpan.FromSeconds(30));
                 r.Kernel.Scheduler = Daxplug.Kernel.Locking.ThreadScheduler.Instance;
@@ -44,7 +45,7 @@ public static class LabParts
             {
                 var r = new ScenarioRun(spec, abi);
                 var sw = Stopwatch.StartNew();
-                r.Body(spec.Agents.First(a => a.Kind == kind), () => 0)();
+                r.Body(spec.Agents.First(a => a.Kind == kind), () => 0)().Sync();
                 t += sw.Elapsed.TotalMicroseconds;
             }
             Console.WriteLine($"{kind} alone: {t / 1000:F1} us");

@@ -47,11 +47,11 @@ public static class LabSpeed
             var scheduler = new DeterministicScheduler(new RandomStrategy(i));
             for (int a = 0; a < 3; a++)
             {
-                scheduler.Spawn("a", () =>
+                scheduler.SpawnAsync("a", async () =>
                 {
                     for (int k = 0; k < 20; k++)
                     {
-                        scheduler.Point("p");
+                        await scheduler.Point("p");
                     }
                 });
             }

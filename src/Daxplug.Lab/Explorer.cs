@@ -36,7 +36,7 @@ public static class Explorer
         }
         foreach (var agent in spec.Agents)
         {
-            scheduler.Spawn($"{agent.Kind}", run.Body(agent, () => scheduler.Trace.Count));
+            run.Spawn(scheduler, agent, () => scheduler.Trace.Count);
         }
 
         run.Step = () => scheduler.Trace.Count;

@@ -1,3 +1,4 @@
+using Daxplug.Kernel.Locking;
 using Daxplug.Kernel.Memory;
 using static Daxplug.Kernel.Tests.TestKernel;
 
@@ -16,7 +17,7 @@ public class HotplugTests
     public void Add_BadResourceName_IsEinval(string name)
     {
         var k = Small();
-        Assert.Equal(Errno.EINVAL, k.Hotplug.AddMemoryDriverManaged(1, At8G, GiB, name, MhpFlags.None));
+        Assert.Equal(Errno.EINVAL, k.Hotplug.AddMemoryDriverManaged(1, At8G, GiB, name, MhpFlags.None).Sync());
         Assert.Equal(32, k.Blocks.Count);
         Assert.DoesNotContain("System RAM (", k.Iomem.Format());
     }
@@ -131,7 +132,7 @@ public class HotplugTests
         var k = Small();
         Assert.Equal(Errno.None, k.AddMemory(1, At8G, GiB));
         Assert.Equal(Errno.None, k.Echo($"{Mem}/memory66/state", "online_movable"));
-        Assert.Equal(Errno.EBUSY, k.Hotplug.RemoveMemory(At8G, GiB));
+        Assert.Equal(Errno.EBUSY, k.Hotplug.RemoveMemory(At8G, GiB).Sync());
         Assert.Contains(k.Log.Records, r => r.Text == "removing memory fails, because memory [0x0000000210000000-0x0000000217ffffff] is onlined");
         Assert.Equal(8, k.Hotplug.BlocksOf(At8G, GiB).Count());
         k.AssertConsistent();
@@ -150,7 +151,7 @@ public class HotplugTests
             Assert.Equal(Errno.None, k.Echo($"{Mem}/memory{b}/state", "offline"));
         }
 
-        Assert.Equal(Errno.None, k.Hotplug.RemoveMemory(At8G, GiB));
+        Assert.Equal(Errno.None, k.Hotplug.RemoveMemory(At8G, GiB).Sync());
         Assert.Empty(k.Hotplug.BlocksOf(At8G, GiB));
         Assert.DoesNotContain("kmem", k.Iomem.Format());
         Assert.Equal("0\n", k.Cat("/sys/devices/system/node/online"));
@@ -176,12 +177,12 @@ public class HotplugTests
 
         var before = Enumerable.Range(64, 8).Select(b => k.State(b) + "/" + k.Zones(b)).ToList();
         Assert.Equal(Errno.None, k.Echo("/sys/kernel/debug/daxplug/memory/memory68/unmovable", "1"));
-        Assert.Equal(Errno.EBUSY, k.Hotplug.OfflineAndRemoveMemory(At8G, GiB));
+        Assert.Equal(Errno.EBUSY, k.Hotplug.OfflineAndRemoveMemory(At8G, GiB).Sync());
         Assert.Equal(before, Enumerable.Range(64, 8).Select(b => k.State(b) + "/" + k.Zones(b)));
         k.AssertConsistent();
 
         Assert.Equal(Errno.None, k.Echo("/sys/kernel/debug/daxplug/memory/memory68/unmovable", "0"));
-        Assert.Equal(Errno.None, k.Hotplug.OfflineAndRemoveMemory(At8G, GiB));
+        Assert.Equal(Errno.None, k.Hotplug.OfflineAndRemoveMemory(At8G, GiB).Sync());
         Assert.Empty(k.Hotplug.BlocksOf(At8G, GiB));
         k.AssertConsistent();
     }
@@ -193,7 +194,7 @@ public class HotplugTests
         Assert.Equal(Errno.None, k.AddMemory(1, At8G, GiB, OnlineType.OnlineMovable));
         Assert.Equal(Errno.None, k.Echo("/sys/kernel/debug/daxplug/memory/memory70/remove_error", "-16"));
         Assert.Equal("-16\n", k.Cat("/sys/kernel/debug/daxplug/memory/memory70/remove_error"));
-        Assert.Equal(Errno.EBUSY, k.Hotplug.OfflineAndRemoveMemory(At8G, GiB));
+        Assert.Equal(Errno.EBUSY, k.Hotplug.OfflineAndRemoveMemory(At8G, GiB).Sync());
         Assert.All(Enumerable.Range(64, 8), b => Assert.Equal("online", k.State(b)));
         Assert.Contains(k.Log.Records, r => r.Text == "offline_and_remove_memory: Failed to remove memory: -16");
         k.AssertConsistent();
@@ -203,22 +204,22 @@ public class HotplugTests
     public void OfflineAndRemove_Unaligned_IsEinval()
     {
         var k = Small();
-        Assert.Equal(Errno.EINVAL, k.Hotplug.OfflineAndRemoveMemory(At8G + 4096, GiB));
-        Assert.Equal(Errno.EINVAL, k.Hotplug.OfflineAndRemoveMemory(At8G, 0));
+        Assert.Equal(Errno.EINVAL, k.Hotplug.OfflineAndRemoveMemory(At8G + 4096, GiB).Sync());
+        Assert.Equal(Errno.EINVAL, k.Hotplug.OfflineAndRemoveMemory(At8G, 0).Sync());
     }
 
     [Fact]
-    public void Locks_AreTakenInKernelOrder()
+    public async Task Locks_AreTakenInKernelOrder()
     {
         var k = Small();
-        using (k.MemHotplugLock.Hold())
+        await using (await k.MemHotplugLock.Hold())
         {
-            Assert.Throws<InvalidOperationException>(() => k.DeviceHotplugLock.Lock());
+            await Assert.ThrowsAsync<InvalidOperationException>(async () => await k.DeviceHotplugLock.Lock());
         }
 
-        using (k.DeviceHotplugLock.Hold())
+        await using (await k.DeviceHotplugLock.Hold())
         {
-            using var _ = k.MemHotplugLock.Hold();
+            await using var _ = await k.MemHotplugLock.Hold();
             Assert.True(k.MemHotplugLock.HeldByCurrentThread);
         }
     }
@@ -235,7 +236,7 @@ public class RemovedBlockTests
         // An open file (a sysfs node looked up before the removal), then the range goes away.
         Assert.Equal(Errno.None, k.Sysfs.Lookup($"{TestKernel.Mem}/memory64/state", out var node));
         var state = Assert.IsType<Sysfs.KernfsAttribute>(node);
-        Assert.Equal(Errno.None, k.Hotplug.RemoveMemory(8UL << 30, 1UL << 30));
+        Assert.Equal(Errno.None, k.Hotplug.RemoveMemory(8UL << 30, 1UL << 30).Sync());
         Assert.Equal(-(int)Errno.ENODEV, k.Sysfs.WriteOpened($"{TestKernel.Mem}/memory64/state", state, "online_movable"u8));
         Assert.Equal("0\n", k.Cat("/sys/devices/system/node/has_memory"));
         k.AssertConsistent();

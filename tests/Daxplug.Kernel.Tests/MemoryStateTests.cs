@@ -191,10 +191,16 @@ public class MemoryStateTests
     /// <summary>A scheduler that runs real threads and reports each scheduling point.</summary>
     internal sealed class Spy(Action<string> onPoint) : IKernelScheduler
     {
-        public void Point(string what) => onPoint(what);
+        public List<KernelMutex> Held => ThreadScheduler.Instance.Held;
 
-        public void Acquire(KernelMutex mutex) => ThreadScheduler.Instance.Acquire(mutex);
+        public ValueTask Point(string what)
+        {
+            onPoint(what);
+            return ValueTask.CompletedTask;
+        }
 
-        public void Release(KernelMutex mutex) => ThreadScheduler.Instance.Release(mutex);
+        public ValueTask Acquire(KernelMutex mutex) => ThreadScheduler.Instance.Acquire(mutex);
+
+        public ValueTask Release(KernelMutex mutex) => ThreadScheduler.Instance.Release(mutex);
     }
 }

@@ -1,3 +1,4 @@
+using Daxplug.Kernel.Locking;
 using Daxplug.Kernel.Memory;
 using Daxplug.Kernel.Numa;
 using static Daxplug.Kernel.Tests.TestKernel;
@@ -108,8 +109,8 @@ public class NumaTierTests
     {
         // What kmem does: init_node_memory_type(node, its type) before hot-adding.
         var k = Small();
-        var type = k.Tiers.MtGetMemoryType(MemoryTiers.AdistanceDaxDefault);
-        k.Tiers.InitNodeMemoryType(1, type);
+        var type = k.Tiers.MtGetMemoryType(MemoryTiers.AdistanceDaxDefault).Sync();
+        k.Tiers.InitNodeMemoryType(1, type).Sync();
         Assert.Equal(Errno.None, k.AddMemory(1, 8 * GiB, GiB, OnlineType.OnlineMovable));
         Assert.Equal("1\n", k.Cat($"{Tiering}/memory_tier22/nodelist"));
         Assert.Same(type, k.Tiers.NodeType(1));
@@ -120,16 +121,16 @@ public class NumaTierTests
     public void MtGetMemoryType_SharesOneTypePerAdistance()
     {
         var k = Small();
-        var a = k.Tiers.MtGetMemoryType(2880);
-        var b = k.Tiers.MtGetMemoryType(2880);
-        var c = k.Tiers.MtGetMemoryType(1000);
+        var a = k.Tiers.MtGetMemoryType(2880).Sync();
+        var b = k.Tiers.MtGetMemoryType(2880).Sync();
+        var c = k.Tiers.MtGetMemoryType(1000).Sync();
         Assert.Same(a, b);
         Assert.NotSame(a, c);
         Assert.Equal(2, a.RefCount);
         MemoryTiers.PutMemoryType(a);
         MemoryTiers.PutMemoryType(b);
         Assert.True(a.Freed);
-        var d = k.Tiers.MtGetMemoryType(2880);
+        var d = k.Tiers.MtGetMemoryType(2880).Sync();
         Assert.NotSame(a, d);
         Assert.Equal(1, d.RefCount);
     }
@@ -150,11 +151,11 @@ public class NumaTierTests
     public void ClearNodeMemoryType_DropsTypeAtMapCountZero()
     {
         var k = Small();
-        var type = k.Tiers.MtGetMemoryType(2880);
-        k.Tiers.InitNodeMemoryType(1, type);
+        var type = k.Tiers.MtGetMemoryType(2880).Sync();
+        k.Tiers.InitNodeMemoryType(1, type).Sync();
         Assert.Equal(1, k.Tiers.NodeMapCount(1));
         Assert.Equal(2, type.RefCount);
-        k.Tiers.ClearNodeMemoryType(1, type);
+        k.Tiers.ClearNodeMemoryType(1, type).Sync();
         Assert.Null(k.Tiers.NodeType(1));
         Assert.Equal(1, type.RefCount);
     }

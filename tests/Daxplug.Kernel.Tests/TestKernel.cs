@@ -1,4 +1,5 @@
 using System.Text;
+using Daxplug.Kernel.Locking;
 using Daxplug.Kernel.Machines;
 using Daxplug.Kernel.Memory;
 
@@ -57,7 +58,7 @@ internal static class TestKernel
 
     /// <summary>Hot-adds [start, start+size) on <paramref name="nid"/> through add_memory_driver_managed.</summary>
     public static Errno AddMemory(this KernelModel k, int nid, ulong start, ulong size, OnlineType? type = null) =>
-        k.Hotplug.AddMemoryDriverManaged(nid, start, size, "System RAM (kmem)", MhpFlags.None, type);
+        k.Hotplug.AddMemoryDriverManaged(nid, start, size, "System RAM (kmem)", MhpFlags.None, type).Sync();
 
     public static long Id(this KernelModel k, ulong addr) => (long)(addr / k.BlockSizeBytes);
 

@@ -1,3 +1,4 @@
+using Daxplug.Kernel.Locking;
 using Daxplug.Kernel.Memory;
 using static Daxplug.Kernel.Tests.TestKernel;
 
@@ -171,7 +172,7 @@ public class ZoneTests
         // 8 GiB fits the ratio as a whole group; once a kernel page is in the group, the rest stays kernel.
         int mgid = k.Hotplug.MemoryGroupRegister(1, isDynamic: false, pages: 8 * GiB / KernelModel.PageSize);
         Assert.True(mgid >= 0);
-        Assert.Equal(Errno.None, k.Hotplug.AddMemoryDriverManaged(mgid, At8G, 8 * GiB, "System RAM (kmem)", MhpFlags.NidIsMgid));
+        Assert.Equal(Errno.None, k.Hotplug.AddMemoryDriverManaged(mgid, At8G, 8 * GiB, "System RAM (kmem)", MhpFlags.NidIsMgid).Sync());
         Assert.Equal("Movable Normal", k.Zones(64));
         Assert.Equal(Errno.None, k.Echo($"{Mem}/memory65/state", "online_kernel"));
         Assert.Equal("Normal Movable", k.Zones(64));

@@ -6,26 +6,43 @@ using Daxplug.Lab.Scheduling;
 
 namespace Daxplug.Lab.Tests;
 
-/// <summary>The deterministic scheduler: same seed, same schedule; a trace replays; deadlocks are reported.</summary>
+/// <summary>
+/// The deterministic scheduler: same seed, same schedule; a trace replays; deadlocks are reported. Each case runs
+/// both ways: agents on the scheduler's thread (suspended at points) and agents on threads of their own.
+/// </summary>
 public class SchedulerTests
 {
+    /// <summary>Adds an agent that awaits the model, on the scheduler's thread or (<paramref name="threads"/>) on
+    /// a thread of its own, where each point blocks instead of suspending.</summary>
+    private static void Add(DeterministicScheduler s, bool threads, string name, Func<ValueTask> body)
+    {
+        if (threads)
+        {
+            s.Spawn(name, () => body().Sync());
+        }
+        else
+        {
+            s.SpawnAsync(name, body);
+        }
+    }
+
     /// <summary>An attribute writer and a per-block offliner on dax1.0 (two ranges), on the contract profile.</summary>
-    private static (DeterministicScheduler Scheduler, KernelModel Kernel, List<string> Results) Scenario(IStrategy strategy)
+    private static (DeterministicScheduler Scheduler, KernelModel Kernel, List<string> Results) Scenario(IStrategy strategy, bool threads)
     {
         var k = MachineBuilder.Build(BuiltinMachines.Load("default"), AbiProfile.Hotplug);
         var s = new DeterministicScheduler(strategy);
         var results = new List<string>();
-        int Write(string path, string value) => k.Sysfs.Write(path, Encoding.ASCII.GetBytes(value + "\n"));
-        s.Spawn("attribute", () =>
+        ValueTask<int> Write(string path, string value) => k.Sysfs.WriteAsync(path, Encoding.ASCII.GetBytes(value + "\n"));
+        Add(s, threads, "attribute", async () =>
         {
-            results.Add($"online_movable:{Write("/sys/bus/dax/devices/dax1.0/hotplug", "online_movable")}");
-            results.Add($"unplug:{Write("/sys/bus/dax/devices/dax1.0/hotplug", "unplug")}");
+            results.Add($"online_movable:{await Write("/sys/bus/dax/devices/dax1.0/hotplug", "online_movable")}");
+            results.Add($"unplug:{await Write("/sys/bus/dax/devices/dax1.0/hotplug", "unplug")}");
         });
-        s.Spawn("offliner", () =>
+        Add(s, threads, "offliner", async () =>
         {
             foreach (var b in new[] { 1030, 1160 })
             {
-                results.Add($"memory{b}:{Write($"/sys/devices/system/memory/memory{b}/state", "offline")}");
+                results.Add($"memory{b}:{await Write($"/sys/devices/system/memory/memory{b}/state", "offline")}");
             }
         });
         k.Scheduler = s;
@@ -35,13 +52,15 @@ public class SchedulerTests
     private static string Fingerprint(KernelModel k) =>
         string.Join(",", k.Blocks.All().Where(b => b.Id >= 1024).Select(b => $"{b.Id}:{b.State}:{b.Zone?.Name}")) + "|" + k.Sysfs.Read("/sys/bus/dax/devices/dax1.0/hotplug", out var t) + t;
 
-    [Fact]
-    public void ManySeeds_FinishWithInvariantsIntact_AndDifferentInterleavings()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ManySeeds_FinishWithInvariantsIntact_AndDifferentInterleavings(bool threads)
     {
         var outcomes = new HashSet<string>();
         for (int seed = 0; seed < 60; seed++)
         {
-            var (s, k, results) = Scenario(new RandomStrategy(seed));
+            var (s, k, results) = Scenario(new RandomStrategy(seed), threads);
             Assert.True(s.Run(TimeSpan.FromSeconds(30)), $"seed {seed}: {s.Failure}");
             k.Scheduler = ThreadScheduler.Instance;
             Assert.Empty(Invariants.Check(k));
@@ -52,30 +71,54 @@ public class SchedulerTests
         Assert.True(outcomes.Count > 1, "every seed gave the same outcome");
     }
 
-    [Fact]
-    public void SameSeed_SameTrace_AndATraceReplaysToTheSameState()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void SameSeed_SameTrace_AndATraceReplaysToTheSameState(bool threads)
     {
-        var (a, ka, _) = Scenario(new RandomStrategy(42));
+        var (a, ka, _) = Scenario(new RandomStrategy(42), threads);
         Assert.True(a.Run(TimeSpan.FromSeconds(30)), a.Failure);
-        var (b, kb, _) = Scenario(new RandomStrategy(42));
+        var (b, kb, _) = Scenario(new RandomStrategy(42), threads);
         Assert.True(b.Run(TimeSpan.FromSeconds(30)), b.Failure);
         Assert.Equal(a.Trace, b.Trace);
         Assert.Equal(Fingerprint(ka), Fingerprint(kb));
 
-        var (r, kr, _) = Scenario(new ReplayStrategy(a.Trace.Select(t => t.Agent).ToList()));
+        var (r, kr, _) = Scenario(new ReplayStrategy(a.Trace.Select(t => t.Agent).ToList()), threads);
         Assert.True(r.Run(TimeSpan.FromSeconds(30)), r.Failure);
         Assert.Equal(a.Trace, r.Trace);
         Assert.Equal(Fingerprint(ka), Fingerprint(kr));
     }
 
     [Fact]
-    public void AgentWaitingForALockNobodyWillRelease_IsADeadlock()
+    public void OnTheSchedulersThreadAndOnThreadsOfTheirOwn_ASeedGivesTheSameTraceAndState()
+    {
+        for (int seed = 0; seed < 30; seed++)
+        {
+            var (a, ka, ra) = Scenario(new RandomStrategy(seed), threads: false);
+            Assert.True(a.Run(TimeSpan.FromSeconds(30)), a.Failure);
+            var (b, kb, rb) = Scenario(new RandomStrategy(seed), threads: true);
+            Assert.True(b.Run(TimeSpan.FromSeconds(30)), b.Failure);
+            Assert.Equal(a.Trace, b.Trace);
+            Assert.Equal(ra, rb);
+            Assert.Equal(Fingerprint(ka), Fingerprint(kb));
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AgentWaitingForALockNobodyWillRelease_IsADeadlock(bool threads)
     {
         var s = new DeterministicScheduler(new RandomStrategy(1));
         var x = new KernelMutex("x", 1, () => s);
         // "leaker" exits holding x (a missing unlock); "waiter" can then never run.
-        s.Spawn("leaker", () => x.Lock());
-        s.Spawn("waiter", () => { s.Point("before"); x.Lock(); x.Unlock(); });
+        Add(s, threads, "leaker", () => x.Lock());
+        Add(s, threads, "waiter", async () =>
+        {
+            await s.Point("before");
+            await x.Lock();
+            await x.Unlock();
+        });
         var (runs, failure) = (s.Run(TimeSpan.FromSeconds(10)), s.Failure);
         Assert.False(runs);
         Assert.Equal("deadlock: waiter waits for x", failure);
@@ -101,7 +144,7 @@ public class SchedulerTests
             {
                 next.Spawn($"a{a}", () =>
                 {
-                    next.Point("p");
+                    next.Point("p").Sync();
                     Interlocked.Increment(ref points);
                 });
             }
@@ -112,8 +155,10 @@ public class SchedulerTests
         }
     }
 
-    [Fact]
-    public void LockOrderInversion_IsReported()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void LockOrderInversion_IsReported(bool threads)
     {
         var failures = new HashSet<string>();
         for (int seed = 0; seed < 20; seed++)
@@ -121,8 +166,17 @@ public class SchedulerTests
             var s = new DeterministicScheduler(new RandomStrategy(seed));
             var x = new KernelMutex("x", 1, () => s);
             var y = new KernelMutex("y", 2, () => s);
-            s.Spawn("a", () => { x.Lock(); s.Point("a"); y.Lock(); y.Unlock(); x.Unlock(); });
-            s.Spawn("b", () => { y.Lock(); s.Point("b"); x.Lock(); x.Unlock(); y.Unlock(); });
+            async ValueTask Take(KernelMutex first, KernelMutex second, string point)
+            {
+                await first.Lock();
+                await s.Point(point);
+                await second.Lock();
+                await second.Unlock();
+                await first.Unlock();
+            }
+
+            Add(s, threads, "a", () => Take(x, y, "a"));
+            Add(s, threads, "b", () => Take(y, x, "b"));
             if (!s.Run(TimeSpan.FromSeconds(10)))
             {
                 failures.Add(s.Failure!);

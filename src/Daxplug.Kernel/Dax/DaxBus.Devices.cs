@@ -24,7 +24,7 @@ public sealed partial class DaxBus
 
     // Models __devm_create_dev_dax(): an id (fixed for static regions, the lowest free one otherwise), the first
     // range at the region start (or none for size 0), a char device minor, device_add() and autoprobe.
-    internal DevDax CreateDevDax(DaxRegion region, int staticId, IReadOnlyList<(ulong Start, ulong Size)> ranges)
+    internal async ValueTask<DevDax> CreateDevDax(DaxRegion region, int staticId, IReadOnlyList<(ulong Start, ulong Size)> ranges)
     {
         int id;
         if (region.IsStatic)
@@ -70,7 +70,7 @@ public sealed partial class DaxBus
         kernel.Uevents.Emit("add", "/" + dev.SysPath, "dax", ("MAJOR", $"{Major}"), ("MINOR", $"{minor}"), ("DEVNAME", dev.Name), ("MODALIAS", "dax:t0"));
         if (DriversAutoprobe)
         {
-            DeviceAttach(dev);
+            await DeviceAttach(dev);
         }
 
         return dev;

@@ -7,7 +7,7 @@ namespace Daxplug.Kernel.Dax;
 public sealed partial class DaxBus
 {
     // Models size_store(): kstrtoull base 0, aligned to max(align, 2 MiB) else EINVAL, then dev_dax_resize().
-    public Errno SizeStore(DevDax dev, string buf)
+    public async ValueTask<Errno> SizeStore(DevDax dev, string buf)
     {
         var rc = SysfsText.KstrToUll(buf, 0, out var size);
         if (rc != Errno.None)
@@ -20,14 +20,14 @@ public sealed partial class DaxBus
             return Errno.EINVAL;
         }
 
-        using var region = RegionRwsem.Hold();
-        using var devLock = DevRwsem.Hold();
+        await using var region = await RegionRwsem.Hold();
+        await using var devLock = await DevRwsem.Hold();
         return DevDaxResize(dev, size);
     }
 
     // Models mapping_store(): "start-end" in hex; a misaligned length is accepted without allocating (the
     // kernel's quirk); a claimed or out-of-region range is ENOMEM.
-    public Errno MappingStore(DevDax dev, string buf)
+    public async ValueTask<Errno> MappingStore(DevDax dev, string buf)
     {
         ulong end = 0;
         var parts = buf.Split('-', 2);
@@ -47,15 +47,15 @@ public sealed partial class DaxBus
             return rc;
         }
 
-        using var region = RegionRwsem.Hold();
-        using var devLock = DevRwsem.Hold();
+        await using var region = await RegionRwsem.Hold();
+        await using var devLock = await DevRwsem.Hold();
         ulong len = end - start + 1;
         return AllocIsAligned(dev, len) ? AllocDevDaxRange(dev, start, len) : Errno.None;
     }
 
     // Models align_store(): a parse error is ENXIO; only 4K/2M/1G; EBUSY while bound; every range must be a
     // multiple of the new alignment, else the old one is restored and EINVAL returned.
-    public Errno AlignStore(DevDax dev, string buf)
+    public async ValueTask<Errno> AlignStore(DevDax dev, string buf)
     {
         if (SysfsText.KstrToUll(buf, 0, out var value) != Errno.None)
         {
@@ -67,8 +67,8 @@ public sealed partial class DaxBus
             return Errno.EINVAL;
         }
 
-        using var region = RegionRwsem.Hold();
-        using var devLock = DevRwsem.Hold();
+        await using var region = await RegionRwsem.Hold();
+        await using var devLock = await DevRwsem.Hold();
         if (dev.Driver is not null)
         {
             return Errno.EBUSY;
@@ -87,7 +87,7 @@ public sealed partial class DaxBus
 
     // Models memmap_on_memory_store(): kstrtobool; EOPNOTSUPP without mhp_supports_memmap_on_memory(); a change
     // while bound to kmem is EBUSY.
-    public Errno MemmapOnMemoryStore(DevDax dev, string buf)
+    public async ValueTask<Errno> MemmapOnMemoryStore(DevDax dev, string buf)
     {
         var rc = SysfsText.KstrToBool(buf, out var value);
         if (rc != Errno.None)
@@ -100,7 +100,7 @@ public sealed partial class DaxBus
             return Errno.EOPNOTSUPP;
         }
 
-        using var _ = DevRwsem.Hold();
+        await using var _ = await DevRwsem.Hold();
         if (dev.MemmapOnMemory != value && dev.Driver?.Type == DaxDriverType.Kmem)
         {
             return Errno.EBUSY;
@@ -112,7 +112,7 @@ public sealed partial class DaxBus
 
     // Models create_store(): only "1" (kstrtoint), ENOSPC when the region is full; the new 0-size device
     // becomes the seed if there is none, and always the youngest.
-    public Errno CreateStore(DaxRegion region, string buf)
+    public async ValueTask<Errno> CreateStore(DaxRegion region, string buf)
     {
         if (region.IsStatic)
         {
@@ -131,14 +131,14 @@ public sealed partial class DaxBus
         }
 
         DevDax dev;
-        using (RegionRwsem.Hold())
+        await using (await RegionRwsem.Hold())
         {
             if (region.AvailableSize == 0)
             {
                 return Errno.ENOSPC;
             }
 
-            dev = CreateDevDaxLocked(region);
+            dev = await CreateDevDaxLocked(region);
             region.Seed ??= dev;
             region.Youngest = dev;
         }
@@ -147,7 +147,7 @@ public sealed partial class DaxBus
     }
 
     // Models delete_store(): ENXIO for an unknown name; EBUSY if bound, sized or device 0.
-    public Errno DeleteStore(DaxRegion region, string buf)
+    public async ValueTask<Errno> DeleteStore(DaxRegion region, string buf)
     {
         if (region.IsStatic)
         {
@@ -165,9 +165,9 @@ public sealed partial class DaxBus
             return Errno.ENXIO;
         }
 
-        using var _ = victim.DeviceLock.Hold();
+        await using var _ = await victim.DeviceLock.Hold();
         int oldId;
-        using (DevRwsem.Hold())
+        await using (await DevRwsem.Hold())
         {
             if (victim.Driver is not null || victim.Size != 0 || victim.Id <= 0)
             {
@@ -194,7 +194,7 @@ public sealed partial class DaxBus
 
     // create_store() holds dax_region_rwsem around __devm_create_dev_dax(); the device add and its autoprobe
     // (which fails with ENXIO for a 0-size device) happen inside.
-    private DevDax CreateDevDaxLocked(DaxRegion region) => CreateDevDax(region, -1, []);
+    private ValueTask<DevDax> CreateDevDaxLocked(DaxRegion region) => CreateDevDax(region, -1, []);
 
     // Models dev_dax_probe() (drivers/dax/device.c) for what the model keeps: claim every range in iomem (EBUSY
     // if any is taken, e.g. still held by a kmem that failed to hot-remove).

@@ -27,8 +27,12 @@ public sealed partial class DaxBus
         // Lock order as the kernel takes them: dax_region_rwsem (create_store holds it across device_add and its
         // autoprobe) -> device_lock -> dax_bus_lock -> dax_dev_rwsem -> kmem's data->lock -> device_hotplug_lock.
         // device_dax registers before kmem, so it is tried first by device_attach().
-        DeviceDax = new DaxDriver("device_dax", DaxDriverType.Device, DeviceDaxProbe, DeviceDaxRemove);
-        Kmem = new DaxDriver("kmem", DaxDriverType.Kmem, dev => kernel.KmemDriver.Probe(dev), dev => kernel.KmemDriver.Remove(dev));
+        DeviceDax = new DaxDriver("device_dax", DaxDriverType.Device, dev => new(DeviceDaxProbe(dev)), dev =>
+        {
+            DeviceDaxRemove(dev);
+            return ValueTask.CompletedTask;
+        });
+        Kmem = new DaxDriver("kmem", DaxDriverType.Kmem, kernel.KmemDriver.Probe, kernel.KmemDriver.Remove);
     }
 
     public DaxDriver DeviceDax { get; }
@@ -86,9 +90,9 @@ public sealed partial class DaxBus
     public DevDax? ByMinor(int minor) => Devices.FirstOrDefault(d => d.Minor == minor);
 
     // Models dax_bus_match(): the driver's id list, else dax_match_type() (KMEM regions go to kmem).
-    public bool Match(DaxDriver drv, DevDax dev)
+    public async ValueTask<bool> Match(DaxDriver drv, DevDax dev)
     {
-        using (BusLock.Hold())
+        await using (await BusLock.Hold())
         {
             if (drv.Ids.Any(id => SysfsText.Streq(id, dev.Name)))
             {
@@ -107,19 +111,19 @@ public sealed partial class DaxBus
     }
 
     // Models bind_store() (drivers/base/bus.c): ENODEV unless the named device exists and matches.
-    public Errno BindStore(DaxDriver drv, string buf)
+    public async ValueTask<Errno> BindStore(DaxDriver drv, string buf)
     {
         var dev = Find(buf);
-        if (dev is null || !Match(drv, dev))
+        if (dev is null || !await Match(drv, dev))
         {
             return Errno.ENODEV;
         }
 
-        return DeviceDriverAttach(drv, dev);
+        return await DeviceDriverAttach(drv, dev);
     }
 
     // Models unbind_store(): ENODEV unless the device is bound to this driver; otherwise always succeeds.
-    public Errno UnbindStore(DaxDriver drv, string buf)
+    public async ValueTask<Errno> UnbindStore(DaxDriver drv, string buf)
     {
         var dev = Find(buf);
         if (dev is null || dev.Driver != drv)
@@ -127,20 +131,20 @@ public sealed partial class DaxBus
             return Errno.ENODEV;
         }
 
-        DeviceDriverDetach(dev);
+        await DeviceDriverDetach(dev);
         return Errno.None;
     }
 
     // Models do_id_store(): exactly "dax%d.%d" (as sprintf prints it back), then add or remove the id; new_id
     // then runs driver_attach(), whose errors are ignored. Removing an unlisted id succeeds.
-    public Errno IdStore(DaxDriver drv, string buf, bool add)
+    public async ValueTask<Errno> IdStore(DaxDriver drv, string buf, bool add)
     {
         if (ParseDevName(buf) is not { } devname || !SysfsText.Streq(buf, devname))
         {
             return Errno.EINVAL;
         }
 
-        using (BusLock.Hold())
+        await using (await BusLock.Hold())
         {
             var existing = drv.Ids.FirstOrDefault(id => SysfsText.Streq(id, buf));
             if (existing is null && add)
@@ -155,14 +159,14 @@ public sealed partial class DaxBus
 
         if (add)
         {
-            DriverAttach(drv);
+            await DriverAttach(drv);
         }
 
         return Errno.None;
     }
 
     // Models drivers_probe_store(): ENODEV for an unknown device, else device_attach() if unbound.
-    public Errno DriversProbeStore(string buf)
+    public async ValueTask<Errno> DriversProbeStore(string buf)
     {
         var dev = Find(buf);
         if (dev is null)
@@ -172,16 +176,16 @@ public sealed partial class DaxBus
 
         if (dev.Driver is null)
         {
-            DeviceAttach(dev);
+            await DeviceAttach(dev);
         }
 
         return Errno.None;
     }
 
     // Models device_driver_attach() -> __driver_probe_device() -> really_probe().
-    public Errno DeviceDriverAttach(DaxDriver drv, DevDax dev)
+    public async ValueTask<Errno> DeviceDriverAttach(DaxDriver drv, DevDax dev)
     {
-        using var _ = dev.DeviceLock.Hold();
+        await using var _ = await dev.DeviceLock.Hold();
         if (dev.Dead)
         {
             return Errno.ENODEV;
@@ -193,7 +197,7 @@ public sealed partial class DaxBus
         }
 
         dev.Driver = drv;
-        var rc = DaxBusProbe(drv, dev);
+        var rc = await DaxBusProbe(drv, dev);
         if (rc != Errno.None)
         {
             // Models call_driver_probe(): ENODEV/ENXIO are a quiet "rejects match".
@@ -219,37 +223,37 @@ public sealed partial class DaxBus
     }
 
     // Models device_driver_detach() -> device_remove(): the driver's remove() always completes.
-    public void DeviceDriverDetach(DevDax dev)
+    public async ValueTask DeviceDriverDetach(DevDax dev)
     {
-        using var _ = dev.DeviceLock.Hold();
+        await using var _ = await dev.DeviceLock.Hold();
         if (dev.Driver is not { } drv)
         {
             return;
         }
 
-        drv.Remove(dev);
+        await drv.Remove(dev);
         dev.Driver = null;
         kernel.Uevents.Emit("unbind", "/" + dev.SysPath, "dax");
     }
 
     // Models driver_attach(): try every unbound matching device; errors are ignored.
-    private void DriverAttach(DaxDriver drv)
+    private async ValueTask DriverAttach(DaxDriver drv)
     {
         foreach (var dev in Devices)
         {
-            if (dev.Driver is null && Match(drv, dev))
+            if (dev.Driver is null && await Match(drv, dev))
             {
-                DeviceDriverAttach(drv, dev);
+                await DeviceDriverAttach(drv, dev);
             }
         }
     }
 
     // Models device_attach() at device_add(): the drivers in registration order until one binds.
-    internal void DeviceAttach(DevDax dev)
+    internal async ValueTask DeviceAttach(DevDax dev)
     {
         foreach (var drv in Drivers)
         {
-            if (Match(drv, dev) && DeviceDriverAttach(drv, dev) == Errno.None)
+            if (await Match(drv, dev) && await DeviceDriverAttach(drv, dev) == Errno.None)
             {
                 return;
             }
@@ -258,14 +262,14 @@ public sealed partial class DaxBus
 
     // Models dax_bus_probe(): a 0-size or invalidated device is ENXIO; a dynamic region's seed is cleared on
     // the seed's first successful probe.
-    private Errno DaxBusProbe(DaxDriver drv, DevDax dev)
+    private async ValueTask<Errno> DaxBusProbe(DaxDriver drv, DevDax dev)
     {
         if (dev.Size == 0 || dev.Id < 0)
         {
             return Errno.ENXIO;
         }
 
-        var rc = drv.Probe(dev);
+        var rc = await drv.Probe(dev);
         if (rc != Errno.None || dev.Region.IsStatic)
         {
             return rc;

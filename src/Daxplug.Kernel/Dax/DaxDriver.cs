@@ -8,7 +8,7 @@ public enum DaxDriverType
 }
 
 /// <summary>struct dax_device_driver: a driver on the dax bus with its dynamic id list.</summary>
-public sealed class DaxDriver(string name, DaxDriverType type, Func<DevDax, Errno> probe, Action<DevDax> remove)
+public sealed class DaxDriver(string name, DaxDriverType type, Func<DevDax, ValueTask<Errno>> probe, Func<DevDax, ValueTask> remove)
 {
     public string Name { get; } = name;
 
@@ -17,7 +17,7 @@ public sealed class DaxDriver(string name, DaxDriverType type, Func<DevDax, Errn
     /// <summary>Device names added through new_id (dax_drv->ids), newest first.</summary>
     public List<string> Ids { get; } = [];
 
-    internal Func<DevDax, Errno> Probe { get; } = probe;
+    internal Func<DevDax, ValueTask<Errno>> Probe { get; } = probe;
 
-    internal Action<DevDax> Remove { get; } = remove;
+    internal Func<DevDax, ValueTask> Remove { get; } = remove;
 }

@@ -83,7 +83,7 @@ internal static class DaxSysfs
         }
 
         dir.Add(KernfsAttribute.ReadOnly("size", () => KernelFormat.Dec((long)region.Size) + "\n"));
-        dir.Add(new KernfsAttribute("align", Mode0400, () => KernelFormat.Dec(region.Align) + "\n", null));
+        dir.Add(KernfsAttribute.ReadOnly("align", () => KernelFormat.Dec(region.Align) + "\n", Mode0400));
         if (!region.IsStatic)
         {
             dir.Add(KernfsAttribute.ReadWrite("create", () => (region.Youngest?.Name ?? "") + "\n", buf => bus.CreateStore(region, buf)));
@@ -102,7 +102,7 @@ internal static class DaxSysfs
         bool dynamic = !dev.Region.IsStatic;
         var dir = new KernfsDir(dev.Name);
         dir.Add(KernfsAttribute.ReadOnly("modalias", () => "dax:t0\n"));
-        dir.Add(new KernfsAttribute("size", dynamic ? 0x1a4 : 0x124, () => KernelFormat.Dec((long)dev.Size) + "\n", dynamic ? buf => bus.SizeStore(dev, buf) : null));
+        dir.Add(new KernfsAttribute("size", dynamic ? 0x1a4 : 0x124, () => KernelFormat.Dec((long)dev.Size) + "\n", dynamic ? buf => bus.SizeStore(dev, buf) : (Func<string, ValueTask<Errno>>?)null));
         if (dynamic)
         {
             dir.Add(new KernfsAttribute("mapping", Mode0200, null, buf => bus.MappingStore(dev, buf)));
@@ -113,9 +113,9 @@ internal static class DaxSysfs
             dir.Add(KernfsAttribute.ReadOnly("target_node", () => KernelFormat.Dec(dev.Region.TargetNode) + "\n"));
         }
 
-        dir.Add(new KernfsAttribute("align", dynamic ? 0x1a4 : 0x124, () => KernelFormat.Dec(dev.Align) + "\n", dynamic ? buf => bus.AlignStore(dev, buf) : null));
+        dir.Add(new KernfsAttribute("align", dynamic ? 0x1a4 : 0x124, () => KernelFormat.Dec(dev.Align) + "\n", dynamic ? buf => bus.AlignStore(dev, buf) : (Func<string, ValueTask<Errno>>?)null));
         // Models resource_show(): "%#llx" of the first range, or of the region without ranges; 0400.
-        dir.Add(new KernfsAttribute("resource", Mode0400, () => KernelFormat.HexPrefixed(dev.Ranges.Count > 0 ? dev.Ranges[0].Start : dev.Region.Res.Start) + "\n", null));
+        dir.Add(KernfsAttribute.ReadOnly("resource", () => KernelFormat.HexPrefixed(dev.Ranges.Count > 0 ? dev.Ranges[0].Start : dev.Region.Res.Start) + "\n", Mode0400));
         dir.Add(KernfsAttribute.ReadOnly("numa_node", () => KernelFormat.Dec(dev.Region.NumaNode) + "\n"));
         // memmap_on_memory came with 6.8 ("dax: add a sysfs knob to control memmap_on_memory behavior").
         if (kernel.Release.AtLeast(6, 8))
@@ -141,9 +141,9 @@ internal static class DaxSysfs
         foreach (var range in dev.Ranges.ToArray())
         {
             var mapping = dir.Dir($"mapping{range.MappingId}");
-            mapping.Add(new KernfsAttribute("start", Mode0400, () => KernelFormat.HexPrefixed(range.Start) + "\n", null));
-            mapping.Add(new KernfsAttribute("end", Mode0400, () => KernelFormat.HexPrefixed(range.End) + "\n", null));
-            mapping.Add(new KernfsAttribute("page_offset", Mode0400, () => KernelFormat.HexPrefixed(range.Pgoff) + "\n", null));
+            mapping.Add(KernfsAttribute.ReadOnly("start", () => KernelFormat.HexPrefixed(range.Start) + "\n", Mode0400));
+            mapping.Add(KernfsAttribute.ReadOnly("end", () => KernelFormat.HexPrefixed(range.End) + "\n", Mode0400));
+            mapping.Add(KernfsAttribute.ReadOnly("page_offset", () => KernelFormat.HexPrefixed(range.Pgoff) + "\n", Mode0400));
             mapping.Add(Uevent.File(kernel, $"/{dev.SysPath}/mapping{range.MappingId}", ""));
             mapping.Add(new KernfsDir("power"));
         }

@@ -32,11 +32,11 @@ public sealed partial class KmemDriver
     };
 
     /// <summary>The attribute's store().</summary>
-    public Errno AttributeStore(DevDax dev, string buf) => Abi switch
+    public async ValueTask<Errno> AttributeStore(DevDax dev, string buf) => Abi switch
     {
-        AbiProfile.HotplugV3 => HotplugStoreV3(dev, buf),
-        AbiProfile.StateV7 => StateStoreV7(dev, buf),
-        _ => HotplugStoreContract(dev, buf),
+        AbiProfile.HotplugV3 => await HotplugStoreV3(dev, buf),
+        AbiProfile.StateV7 => await StateStoreV7(dev, buf),
+        _ => await HotplugStoreContract(dev, buf),
     };
 
     // The contract's state, from the blocks: unplugged (no memory), offline (some block offline), else the
@@ -64,7 +64,7 @@ public sealed partial class KmemDriver
 
     // The contract's hotplug_store(): "unplug", "online", "online_movable"; same state is a no-op; switching
     // between the online types needs an unplug first (EBUSY).
-    private Errno HotplugStoreContract(DevDax dev, string buf)
+    private async ValueTask<Errno> HotplugStoreContract(DevDax dev, string buf)
     {
         if (ParseHotplugWrite(buf) is not { } req)
         {
@@ -76,7 +76,7 @@ public sealed partial class KmemDriver
             return Errno.ENXIO;
         }
 
-        using var _ = data.Lock.Hold();
+        await using var _ = await data.Lock.Hold();
         var current = ContractState(dev, data);
         if (req == current)
         {
@@ -85,13 +85,13 @@ public sealed partial class KmemDriver
 
         if (req == KmemState.Unplugged)
         {
-            return HotremoveAtomic(dev, data);
+            return await HotremoveAtomic(dev, data);
         }
 
         var rc = current switch
         {
-            KmemState.Unplugged => PlugAtomic(dev, data, (OnlineType)req),
-            KmemState.Offline => OnlineAtomic(dev, data, (OnlineType)req),
+            KmemState.Unplugged => await PlugAtomic(dev, data, (OnlineType)req),
+            KmemState.Offline => await OnlineAtomic(dev, data, (OnlineType)req),
             _ => Errno.EBUSY,
         };
         if (rc == Errno.None)
@@ -116,9 +116,9 @@ public sealed partial class KmemDriver
     }
 
     // Reserve and add every range (offline), then online every block; any failure undoes all of it.
-    private Errno PlugAtomic(DevDax dev, KmemData data, OnlineType type)
+    private async ValueTask<Errno> PlugAtomic(DevDax dev, KmemData data, OnlineType type)
     {
-        using var _ = kernel.DeviceHotplugLock.Hold();
+        await using var _ = await kernel.DeviceHotplugLock.Hold();
         var rc = Errno.None;
         for (int i = 0; i < dev.Ranges.Count && rc == Errno.None; i++)
         {
@@ -127,20 +127,20 @@ public sealed partial class KmemDriver
                 continue;
             }
 
-            kernel.Scheduler.Point("hotplug: add range");
+            await kernel.Scheduler.Point("hotplug: add range");
             if (data.Res[i] is null && RequestRange(dev, data, i) is null)
             {
                 rc = Errno.EBUSY;
                 break;
             }
 
-            rc = kernel.Hotplug.AddMemoryDriverManagedLocked(data.Mgid, r.Start, r.End - r.Start + 1, ResourceName, MhpFlagsOf(dev), OnlineType.Offline);
+            rc = await kernel.Hotplug.AddMemoryDriverManagedLocked(data.Mgid, r.Start, r.End - r.Start + 1, ResourceName, MhpFlagsOf(dev), OnlineType.Offline);
             data.Added[i] = rc == Errno.None;
         }
 
         if (rc == Errno.None)
         {
-            rc = OnlineBlocksLocked(dev, data, type);
+            rc = await OnlineBlocksLocked(dev, data, type);
         }
 
         if (rc != Errno.None)
@@ -149,7 +149,7 @@ public sealed partial class KmemDriver
             {
                 if (data.Added[i] && AlignedRange(dev, i) is { } r)
                 {
-                    kernel.Hotplug.RemoveMemoryLocked(r.Start, r.End - r.Start + 1);
+                    await kernel.Hotplug.RemoveMemoryLocked(r.Start, r.End - r.Start + 1);
                 }
 
                 ReleaseRange(data, i);
@@ -160,23 +160,27 @@ public sealed partial class KmemDriver
     }
 
     // Online every offline block of the device; any failure re-offlines what this call onlined.
-    private Errno OnlineAtomic(DevDax dev, KmemData data, OnlineType type)
+    private async ValueTask<Errno> OnlineAtomic(DevDax dev, KmemData data, OnlineType type)
     {
-        using var _ = kernel.DeviceHotplugLock.Hold();
-        return OnlineBlocksLocked(dev, data, type);
+        await using var _ = await kernel.DeviceHotplugLock.Hold();
+        return await OnlineBlocksLocked(dev, data, type);
     }
 
-    private Errno OnlineBlocksLocked(DevDax dev, KmemData data, OnlineType type)
+    private async ValueTask<Errno> OnlineBlocksLocked(DevDax dev, KmemData data, OnlineType type)
     {
         var onlined = new List<MemoryBlock>();
         foreach (var mem in Blocks(dev, data).Where(b => b.State == MemoryBlockState.Offline).ToList())
         {
-            kernel.Scheduler.Point("hotplug: online block");
+            await kernel.Scheduler.Point("hotplug: online block");
             mem.OnlineType = type;
-            int ret = kernel.Hotplug.DeviceOnline(mem);
+            int ret = await kernel.Hotplug.DeviceOnline(mem);
             if (ret < 0)
             {
-                onlined.ForEach(m => kernel.Hotplug.DeviceOffline(m));
+                foreach (var m in onlined)
+                {
+                    await kernel.Hotplug.DeviceOffline(m);
+                }
+
                 return (Errno)(-ret);
             }
 

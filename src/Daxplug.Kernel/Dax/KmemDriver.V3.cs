@@ -16,7 +16,7 @@ public sealed partial class KmemDriver
     // Reading of the code for series.md Q2: with t == MMOP_OFFLINE and an offline system default, do_hotplug()
     // rejects MMOP_OFFLINE with -EINVAL, so the probe fails (the v4 changelog's "unplugged device" is not what
     // the v3 code does). With t == MMOP_OFFLINE but a default that has changed since, the device probes unplugged.
-    private Errno ProbeV3(DevDax dev, KmemData data)
+    private async ValueTask<Errno> ProbeV3(DevDax dev, KmemData data)
     {
         var rc = InitResourcesV3(dev, data);
         if (rc != Errno.None)
@@ -27,7 +27,7 @@ public sealed partial class KmemDriver
         var t = dev.CreatedOnlineType;
         if (t != OnlineType.Offline || t == kernel.Params.AutoOnlineBlocks)
         {
-            int added = DoHotplugV3(dev, data, t);
+            int added = await DoHotplugV3(dev, data, t);
             if (added < 0)
             {
                 for (int i = 0; i < data.Res.Length; i++)
@@ -78,7 +78,7 @@ public sealed partial class KmemDriver
     // Models dax_kmem_do_hotplug() (v3): only online/online_movable and only when not online; every aligned range
     // is added whether or not its resource is still held; the first range's failure is returned, later ones are
     // skipped. Returns the number of ranges added, or -errno.
-    private int DoHotplugV3(DevDax dev, KmemData data, OnlineType type)
+    private async ValueTask<int> DoHotplugV3(DevDax dev, KmemData data, OnlineType type)
     {
         if (data.State is KmemState.Online or KmemState.OnlineMovable || type is not (OnlineType.Online or OnlineType.OnlineMovable))
         {
@@ -94,8 +94,8 @@ public sealed partial class KmemDriver
                 continue;
             }
 
-            kernel.Scheduler.Point("dax_kmem_do_hotplug: next range");
-            var rc = kernel.Hotplug.AddMemoryDriverManaged(data.Mgid, r.Start, r.End - r.Start + 1, ResourceName, MhpFlagsOf(dev), type);
+            await kernel.Scheduler.Point("dax_kmem_do_hotplug: next range");
+            var rc = await kernel.Hotplug.AddMemoryDriverManaged(data.Mgid, r.Start, r.End - r.Start + 1, ResourceName, MhpFlagsOf(dev), type);
             if (rc != Errno.None)
             {
                 if (first)
@@ -119,7 +119,7 @@ public sealed partial class KmemDriver
     private string? HotplugShowV3(DevDax dev) => dev.Kmem is { } data ? V3Names[(int)data.State + 1] + "\n" : null;
 
     // Models hotplug_store() (v3).
-    private Errno HotplugStoreV3(DevDax dev, string buf)
+    private async ValueTask<Errno> HotplugStoreV3(DevDax dev, string buf)
     {
         if (ParseHotplugWrite(buf) is not { } req)
         {
@@ -131,7 +131,7 @@ public sealed partial class KmemDriver
             return Errno.ENXIO;
         }
 
-        using var _ = data.Lock.Hold();
+        await using var _ = await data.Lock.Hold();
         if (req == data.State)
         {
             return Errno.None;
@@ -139,7 +139,7 @@ public sealed partial class KmemDriver
 
         if (req == KmemState.Unplugged)
         {
-            HotremoveV3(dev, data);
+            await HotremoveV3(dev, data);
             return Errno.None;
         }
 
@@ -148,7 +148,7 @@ public sealed partial class KmemDriver
             return Errno.EBUSY;
         }
 
-        int added = DoHotplugV3(dev, data, (OnlineType)req);
+        int added = await DoHotplugV3(dev, data, (OnlineType)req);
         if (added < 0)
         {
             return (Errno)(-added);
@@ -161,7 +161,7 @@ public sealed partial class KmemDriver
     // Models dax_kmem_do_hotremove() (v3): offline_and_remove_memory() per range that still has its resource,
     // each under its own device_hotplug_lock; fewer successes than ranges warn and keep the state, and the write
     // still succeeds.
-    private void HotremoveV3(DevDax dev, KmemData data)
+    private async ValueTask HotremoveV3(DevDax dev, KmemData data)
     {
         int success = 0;
         for (int i = 0; i < dev.Ranges.Count; i++)
@@ -171,8 +171,8 @@ public sealed partial class KmemDriver
                 continue;
             }
 
-            kernel.Scheduler.Point("dax_kmem_do_hotremove: next range");
-            var rc = kernel.Hotplug.OfflineAndRemoveMemory(r.Start, r.End - r.Start + 1);
+            await kernel.Scheduler.Point("dax_kmem_do_hotremove: next range");
+            var rc = await kernel.Hotplug.OfflineAndRemoveMemory(r.Start, r.End - r.Start + 1);
             if (rc == Errno.None)
             {
                 ReleaseRange(data, i);
@@ -195,7 +195,7 @@ public sealed partial class KmemDriver
 
     // Models dev_dax_kmem_remove() (v3): a recorded state other than unplugged/offline warns and leaks everything,
     // whatever the blocks really are; otherwise the resources are released.
-    private bool RemoveV3(DevDax dev, KmemData data)
+    private async ValueTask<bool> RemoveV3(DevDax dev, KmemData data)
     {
         if (data.State is not (KmemState.Unplugged or KmemState.Offline))
         {
@@ -215,7 +215,7 @@ public sealed partial class KmemDriver
         }
 
         // v3 calls clear_node_memory_type() after kfree(data) (a use-after-free); the model just clears it.
-        FreeData(data);
+        await FreeData(data);
         return !data.Added.Any(a => a);
     }
 }

@@ -13,10 +13,10 @@ public sealed partial class KmemDriver
     private static readonly string[] V7Names = ["unplugged", "offline", "online", "online_kernel", "online_movable"];
 
     // v7 probe: the system default online type, resolved now; blocks are created even when it is "offline".
-    private Errno ProbeV7(DevDax dev, KmemData data)
+    private async ValueTask<Errno> ProbeV7(DevDax dev, KmemData data)
     {
         var type = kernel.Params.AutoOnlineBlocks;
-        var rc = DoHotplugV7(dev, data, type);
+        var rc = await DoHotplugV7(dev, data, type);
         if (rc != Errno.None)
         {
             return rc;
@@ -28,7 +28,7 @@ public sealed partial class KmemDriver
 
     // Models dax_kmem_do_hotplug() (v7): re-acquire missing resources, then add every reserved range with the
     // given type; the first failure undoes what this call reserved and is returned, later ones are skipped.
-    private Errno DoHotplugV7(DevDax dev, KmemData data, OnlineType type)
+    private async ValueTask<Errno> DoHotplugV7(DevDax dev, KmemData data, OnlineType type)
     {
         var acquired = new List<int>();
         for (int i = 0; i < dev.Ranges.Count; i++)
@@ -59,8 +59,8 @@ public sealed partial class KmemDriver
                 continue;
             }
 
-            kernel.Scheduler.Point("dax_kmem_do_hotplug: next range");
-            var rc = kernel.Hotplug.AddMemoryDriverManaged(data.Mgid, r.Start, r.End - r.Start + 1, ResourceName, MhpFlagsOf(dev), type);
+            await kernel.Scheduler.Point("dax_kmem_do_hotplug: next range");
+            var rc = await kernel.Hotplug.AddMemoryDriverManaged(data.Mgid, r.Start, r.End - r.Start + 1, ResourceName, MhpFlagsOf(dev), type);
             if (rc != Errno.None)
             {
                 if (first)
@@ -84,7 +84,7 @@ public sealed partial class KmemDriver
 
     // Models state_store() (v7): unplugged/online/online_kernel/online_movable ("offline" is EINVAL); onlining only
     // from unplugged.
-    private Errno StateStoreV7(DevDax dev, string buf)
+    private async ValueTask<Errno> StateStoreV7(DevDax dev, string buf)
     {
         int i = SysfsText.MatchString(V7Names, buf);
         if (i < 0 || V7Names[i] == "offline")
@@ -98,7 +98,7 @@ public sealed partial class KmemDriver
         }
 
         var req = (KmemState)(i - 1);
-        using var _ = data.Lock.Hold();
+        await using var _ = await data.Lock.Hold();
         if (req == data.State)
         {
             return Errno.None;
@@ -106,7 +106,7 @@ public sealed partial class KmemDriver
 
         if (req == KmemState.Unplugged)
         {
-            return HotremoveAtomic(dev, data);
+            return await HotremoveAtomic(dev, data);
         }
 
         if (data.State != KmemState.Unplugged)
@@ -114,7 +114,7 @@ public sealed partial class KmemDriver
             return Errno.EBUSY;
         }
 
-        var rc = DoHotplugV7(dev, data, (OnlineType)req);
+        var rc = await DoHotplugV7(dev, data, (OnlineType)req);
         if (rc == Errno.None)
         {
             data.State = req;
@@ -124,11 +124,11 @@ public sealed partial class KmemDriver
     }
 
     // Models dax_kmem_do_hotremove() (v7) via offline_and_remove_memory_ranges(): all ranges or nothing.
-    private Errno HotremoveAtomic(DevDax dev, KmemData data)
+    private async ValueTask<Errno> HotremoveAtomic(DevDax dev, KmemData data)
     {
         var added = Enumerable.Range(0, dev.Ranges.Count).Where(i => data.Added[i] && AlignedRange(dev, i) is not null).ToList();
         var ranges = added.Select(i => AlignedRange(dev, i)!.Value).Select(r => (r.Start, r.End - r.Start + 1)).ToList();
-        var rc = kernel.Hotplug.OfflineAndRemoveMemoryRanges(ranges);
+        var rc = await kernel.Hotplug.OfflineAndRemoveMemoryRanges(ranges);
         if (rc != Errno.None)
         {
             return rc;
@@ -145,7 +145,7 @@ public sealed partial class KmemDriver
 
     // Models dev_dax_kmem_remove() (v7; the contract profile does the same): remove_memory() on every added range,
     // never offlining; an online block leaks that range with an error, no WARN.
-    private bool RemoveV7(DevDax dev, KmemData data)
+    private async ValueTask<bool> RemoveV7(DevDax dev, KmemData data)
     {
         int success = 0, ranges = 0;
         for (int i = 0; i < dev.Ranges.Count; i++)
@@ -163,7 +163,7 @@ public sealed partial class KmemDriver
                 continue;
             }
 
-            success += RemoveRangeOrLeak(dev, data, i, r) ? 1 : 0;
+            success += await RemoveRangeOrLeak(dev, data, i, r) ? 1 : 0;
         }
 
         if (success < ranges)
@@ -171,7 +171,7 @@ public sealed partial class KmemDriver
             return false;
         }
 
-        FreeData(data);
+        await FreeData(data);
         return true;
     }
 }

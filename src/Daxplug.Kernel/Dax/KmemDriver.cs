@@ -25,7 +25,7 @@ public sealed partial class KmemDriver(KernelModel kernel)
     private AbiProfile Abi => kernel.Abi;
 
     // Models dev_dax_kmem_probe() up to the per-range loop, then hands over to the profile.
-    internal Errno Probe(DevDax dev)
+    internal async ValueTask<Errno> Probe(DevDax dev)
     {
         int node = dev.Region.TargetNode;
         if (node < 0)
@@ -38,7 +38,7 @@ public sealed partial class KmemDriver(KernelModel kernel)
         int adist = kernel.NodeAdistance(node) ?? MemoryTiers.AdistanceDaxDefault;
         // The series' patch 1 shares one type per adistance (mt_get_memory_type); mainline and v4+ keep kmem's list.
         var mtype = Abi is AbiProfile.Hotplug or AbiProfile.HotplugV3
-            ? kernel.Tiers.MtGetMemoryType(adist)
+            ? await kernel.Tiers.MtGetMemoryType(adist)
             : MemoryTiers.MtFindAllocMemoryType(adist, kmemMemoryTypes);
 
         ulong total = 0;
@@ -60,25 +60,25 @@ public sealed partial class KmemDriver(KernelModel kernel)
             return Errno.EINVAL;
         }
 
-        kernel.Tiers.InitNodeMemoryType(node, mtype);
+        await kernel.Tiers.InitNodeMemoryType(node, mtype);
         int mgid = kernel.Hotplug.MemoryGroupRegister(node, isDynamic: false, (total + KernelModel.PageSize - 1) / KernelModel.PageSize);
         if (mgid < 0)
         {
-            kernel.Tiers.ClearNodeMemoryType(node, mtype);
+            await kernel.Tiers.ClearNodeMemoryType(node, mtype);
             return (Errno)(-mgid);
         }
 
         var data = new KmemData(dev, mgid, mtype, node, () => kernel.Scheduler);
         var rc = Abi switch
         {
-            AbiProfile.HotplugV3 => ProbeV3(dev, data),
-            AbiProfile.StateV7 => ProbeV7(dev, data),
-            _ => ProbeMainline(dev, data),
+            AbiProfile.HotplugV3 => await ProbeV3(dev, data),
+            AbiProfile.StateV7 => await ProbeV7(dev, data),
+            _ => await ProbeMainline(dev, data),
         };
         if (rc != Errno.None)
         {
             kernel.Hotplug.MemoryGroupUnregister(mgid);
-            kernel.Tiers.ClearNodeMemoryType(node, mtype);
+            await kernel.Tiers.ClearNodeMemoryType(node, mtype);
             return rc;
         }
 
@@ -87,7 +87,7 @@ public sealed partial class KmemDriver(KernelModel kernel)
     }
 
     // Models dev_dax_kmem_remove() per profile; unbind always completes.
-    internal void Remove(DevDax dev)
+    internal async ValueTask Remove(DevDax dev)
     {
         var data = dev.Kmem;
         dev.Kmem = null;
@@ -98,9 +98,9 @@ public sealed partial class KmemDriver(KernelModel kernel)
 
         bool freed = Abi switch
         {
-            AbiProfile.Mainline => RemoveMainline(dev, data),
-            AbiProfile.HotplugV3 => RemoveV3(dev, data),
-            _ => RemoveV7(dev, data),
+            AbiProfile.Mainline => await RemoveMainline(dev, data),
+            AbiProfile.HotplugV3 => await RemoveV3(dev, data),
+            _ => await RemoveV7(dev, data),
         };
         if (!freed)
         {
@@ -110,7 +110,7 @@ public sealed partial class KmemDriver(KernelModel kernel)
 
     // Models the mainline per-range loop of dev_dax_kmem_probe(): reserve, mark System RAM, add; a failure
     // before anything was mapped fails the probe, later ones are skipped.
-    private Errno ProbeMainline(DevDax dev, KmemData data)
+    private async ValueTask<Errno> ProbeMainline(DevDax dev, KmemData data)
     {
         int mapped = 0;
         for (int i = 0; i < dev.Ranges.Count; i++)
@@ -130,7 +130,7 @@ public sealed partial class KmemDriver(KernelModel kernel)
                 return Errno.EBUSY;
             }
 
-            var rc = kernel.Hotplug.AddMemoryDriverManaged(data.Mgid, r.Start, r.End - r.Start + 1, ResourceName, MhpFlagsOf(dev));
+            var rc = await kernel.Hotplug.AddMemoryDriverManaged(data.Mgid, r.Start, r.End - r.Start + 1, ResourceName, MhpFlagsOf(dev));
             if (rc != Errno.None)
             {
                 DevWarn(dev, $"mapping{i}: {Hex(r.Start)}-{Hex(r.End)} memory add failed");
@@ -155,7 +155,7 @@ public sealed partial class KmemDriver(KernelModel kernel)
 
     // Models mainline dev_dax_kmem_remove(): remove_memory() per range, never offlining; an online block leaks
     // the range until reboot. Returns whether the data was freed.
-    private bool RemoveMainline(DevDax dev, KmemData data)
+    private async ValueTask<bool> RemoveMainline(DevDax dev, KmemData data)
     {
         int success = 0;
         for (int i = 0; i < dev.Ranges.Count; i++)
@@ -171,7 +171,7 @@ public sealed partial class KmemDriver(KernelModel kernel)
                 continue;
             }
 
-            success += RemoveRangeOrLeak(dev, data, i, r) ? 1 : 0;
+            success += await RemoveRangeOrLeak(dev, data, i, r) ? 1 : 0;
         }
 
         if (success < dev.Ranges.Count)
@@ -179,15 +179,15 @@ public sealed partial class KmemDriver(KernelModel kernel)
             return false;
         }
 
-        FreeData(data);
+        await FreeData(data);
         return true;
     }
 
     // One range of dev_dax_kmem_remove(): remove_memory(), which fails with EBUSY if any block is online; then
     // the range stays, with its resource, until reboot.
-    private bool RemoveRangeOrLeak(DevDax dev, KmemData data, int i, (ulong Start, ulong End) r)
+    private async ValueTask<bool> RemoveRangeOrLeak(DevDax dev, KmemData data, int i, (ulong Start, ulong End) r)
     {
-        if (kernel.Hotplug.RemoveMemory(r.Start, r.End - r.Start + 1) == Errno.None)
+        if (await kernel.Hotplug.RemoveMemory(r.Start, r.End - r.Start + 1) == Errno.None)
         {
             ReleaseRange(data, i);
             return true;
@@ -243,10 +243,10 @@ public sealed partial class KmemDriver(KernelModel kernel)
     }
 
     // Models the tail of a successful remove: memory_group_unregister() and clear_node_memory_type(node, NULL).
-    private void FreeData(KmemData data)
+    private async ValueTask FreeData(KmemData data)
     {
         kernel.Hotplug.MemoryGroupUnregister(data.Mgid);
-        kernel.Tiers.ClearNodeMemoryType(data.Node, null);
+        await kernel.Tiers.ClearNodeMemoryType(data.Node, null);
     }
 
     private MhpFlags MhpFlagsOf(DevDax dev) => MhpFlags.NidIsMgid | (dev.MemmapOnMemory ? MhpFlags.MemmapOnMemory : MhpFlags.None);

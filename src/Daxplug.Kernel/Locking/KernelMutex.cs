@@ -6,8 +6,6 @@ namespace Daxplug.Kernel.Locking;
 /// </summary>
 public sealed class KernelMutex
 {
-    [ThreadStatic] private static List<KernelMutex>? held;
-
     private readonly Func<IKernelScheduler> scheduler;
 
     public KernelMutex(string name, int rank, Func<IKernelScheduler> scheduler)
@@ -25,19 +23,13 @@ public sealed class KernelMutex
     /// <summary>The real semaphore used by <see cref="ThreadScheduler"/>.</summary>
     internal SemaphoreSlim Gate { get; } = new(1, 1);
 
-    /// <summary>True if the calling thread holds this lock.</summary>
-    public bool HeldByCurrentThread => held?.Contains(this) == true;
+    /// <summary>True if the calling agent (or thread) holds this lock.</summary>
+    public bool HeldByCurrentThread => scheduler().Held.Contains(this);
 
-    /// <summary>
-    /// Forgets the locks the calling thread held: for a thread that is reused for another agent after its last one
-    /// was aborted mid-way (the race lab ends a deadlocked schedule by unwinding its agents).
-    /// </summary>
-    public static void ForgetHeldByCurrentThread() => held?.Clear();
-
-    public void Lock()
+    public async ValueTask Lock()
     {
-        held ??= [];
-        foreach (var h in held)
+        var sched = scheduler();
+        foreach (var h in sched.Held)
         {
             if (h.Rank >= Rank)
             {
@@ -45,29 +37,31 @@ public sealed class KernelMutex
             }
         }
 
-        scheduler().Acquire(this);
-        held.Add(this);
+        await sched.Acquire(this);
+        sched.Held.Add(this);
     }
 
-    public void Unlock()
+    public ValueTask Unlock()
     {
-        if (held is null || !held.Remove(this))
+        var sched = scheduler();
+        if (!sched.Held.Remove(this))
         {
             throw new InvalidOperationException($"{Name} released by a thread that does not hold it");
         }
 
-        scheduler().Release(this);
+        return sched.Release(this);
     }
 
-    /// <summary>Takes the lock for the lifetime of the returned scope (<c>using var _ = m.Hold();</c>).</summary>
-    public Scope Hold()
+    /// <summary>Takes the lock for the lifetime of the returned scope
+    /// (<c>await using var _ = await m.Hold();</c>).</summary>
+    public async ValueTask<Scope> Hold()
     {
-        Lock();
+        await Lock();
         return new Scope(this);
     }
 
-    public readonly struct Scope(KernelMutex mutex) : IDisposable
+    public readonly struct Scope(KernelMutex mutex) : IAsyncDisposable
     {
-        public void Dispose() => mutex.Unlock();
+        public ValueTask DisposeAsync() => mutex.Unlock();
     }
 }

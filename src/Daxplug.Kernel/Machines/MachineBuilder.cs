@@ -1,3 +1,4 @@
+using Daxplug.Kernel.Locking;
 using Daxplug.Kernel.Memory;
 using Daxplug.Kernel.Numa;
 using Daxplug.Kernel.Resource;
@@ -62,20 +63,22 @@ public static class MachineBuilder
         }
 
         BootIomem(kernel, spec, ram);
-        // Models memory_tier_late_init(): every N_MEMORY node without a type gets a tier.
-        using (kernel.Tiers.Lock.Hold())
-        {
-            foreach (var nid in kernel.NodeStates.Nodes(NodeState.Memory))
-            {
-                if (kernel.Tiers.NodeType(nid) is null)
-                {
-                    kernel.Tiers.SetNodeMemoryTier(nid);
-                }
-            }
-        }
-
+        BootTiers(kernel).Sync();
         BootDax(kernel, spec);
         return kernel;
+    }
+
+    // Models memory_tier_late_init(): every N_MEMORY node without a type gets a tier.
+    private static async ValueTask BootTiers(KernelModel kernel)
+    {
+        await using var _ = await kernel.Tiers.Lock.Hold();
+        foreach (var nid in kernel.NodeStates.Nodes(NodeState.Memory))
+        {
+            if (kernel.Tiers.NodeType(nid) is null)
+            {
+                kernel.Tiers.SetNodeMemoryTier(nid);
+            }
+        }
     }
 
     // The dax regions and devices as platform drivers (hmem, pmem) create them once device_dax, kmem and
@@ -121,18 +124,18 @@ public static class MachineBuilder
                 var ranges = d.Ranges.Select(Addresses.ParseRange).Select(x => (x.Start, x.End - x.Start + 1)).ToList();
                 bool autoprobe = bus.DriversAutoprobe;
                 bus.DriversAutoprobe = d.Driver == "auto";
-                var dev = bus.CreateDevDax(region, d.Id, ranges);
+                var dev = bus.CreateDevDax(region, d.Id, ranges).Sync();
                 bus.DriversAutoprobe = autoprobe;
                 if (d.Driver is "kmem" or "device_dax")
                 {
                     var drv = bus.DriverByName(d.Driver)!;
-                    if (!bus.Match(drv, dev))
+                    if (!bus.Match(drv, dev).Sync())
                     {
-                        bus.IdStore(drv, dev.Name, add: true);
+                        bus.IdStore(drv, dev.Name, add: true).Sync();
                     }
                     else
                     {
-                        bus.DeviceDriverAttach(drv, dev);
+                        bus.DeviceDriverAttach(drv, dev).Sync();
                     }
                 }
                 else if (d.Driver is not ("auto" or "none"))

@@ -20,12 +20,12 @@ internal static class MemoryDebugfs
 
         var root = debug.Dir("daxplug");
         // The model's kernel log and a consistency check, for tools and tests outside the process.
-        root.Add(new KernfsAttribute("dmesg", 0x100, kernel.Log.Format, null));
+        root.Add(KernfsAttribute.ReadOnly("dmesg", kernel.Log.Format, 0x100));
         root.Add(new KernfsAttribute("invariants", 0x100, () =>
         {
             var problems = Invariants.Check(kernel);
             return problems.Count == 0 ? "ok\n" : string.Concat(problems.Select(p => p + "\n"));
-        }, null));
+        }, (Func<string, Errno>?)null));
         var daxplug = root.Dir("memory");
         daxplug.AddSource(KernfsSource.ById("memory", () => kernel.Blocks.Ids(),
             id => kernel.Blocks.Find(id) is { } b ? BlockFaultDir(b) : null));

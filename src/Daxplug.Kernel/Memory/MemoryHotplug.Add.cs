@@ -22,7 +22,7 @@ public sealed partial class MemoryHotplug
 
     // Models add_memory_driver_managed(); onlineType is the series' explicit type (patch 5,
     // __add_memory_driver_managed), null meaning mhp_get_default_online_type() as in mainline.
-    public Errno AddMemoryDriverManaged(int nidOrMgid, ulong start, ulong size, string resourceName, MhpFlags flags,
+    public async ValueTask<Errno> AddMemoryDriverManaged(int nidOrMgid, ulong start, ulong size, string resourceName, MhpFlags flags,
         OnlineType? onlineType = null)
     {
         if (!resourceName.StartsWith("System RAM (", StringComparison.Ordinal) || !resourceName.EndsWith(')'))
@@ -30,12 +30,12 @@ public sealed partial class MemoryHotplug
             return Errno.EINVAL;
         }
 
-        using var _ = kernel.DeviceHotplugLock.Hold();
-        return AddMemoryDriverManagedLocked(nidOrMgid, start, size, resourceName, flags, onlineType);
+        await using var _ = await kernel.DeviceHotplugLock.Hold();
+        return await AddMemoryDriverManagedLocked(nidOrMgid, start, size, resourceName, flags, onlineType);
     }
 
     /// <summary>add_memory_driver_managed() for a caller that already holds device_hotplug_lock.</summary>
-    internal Errno AddMemoryDriverManagedLocked(int nidOrMgid, ulong start, ulong size, string resourceName, MhpFlags flags,
+    internal async ValueTask<Errno> AddMemoryDriverManagedLocked(int nidOrMgid, ulong start, ulong size, string resourceName, MhpFlags flags,
         OnlineType? onlineType)
     {
         // Models register_memory_resource(): a conflict is EEXIST.
@@ -45,7 +45,7 @@ public sealed partial class MemoryHotplug
             return Errno.EEXIST;
         }
 
-        var rc = AddMemoryResource(nidOrMgid, res, flags, onlineType ?? Params.AutoOnlineBlocks);
+        var rc = await AddMemoryResource(nidOrMgid, res, flags, onlineType ?? Params.AutoOnlineBlocks);
         if (rc != Errno.None)
         {
             kernel.Iomem.Release(res);
@@ -56,7 +56,7 @@ public sealed partial class MemoryHotplug
 
     // Models add_memory_resource(): checks, node onlining, offline block devices linked to the node, then
     // onlining in ascending order unless the type is offline (stopping silently at the first failure).
-    private Errno AddMemoryResource(int nid, IoResource res, MhpFlags flags, OnlineType onlineType)
+    private async ValueTask<Errno> AddMemoryResource(int nid, IoResource res, MhpFlags flags, OnlineType onlineType)
     {
         ulong start = res.Start, size = res.Size;
         var rc = CheckHotplugMemoryRange(start, size);
@@ -85,7 +85,7 @@ public sealed partial class MemoryHotplug
         }
 
         var created = new List<MemoryBlock>();
-        using (kernel.MemHotplugLock.Hold())
+        await using (await kernel.MemHotplugLock.Hold())
         {
             bool newNode = !kernel.NodeStates.Has(nid, NodeState.Online);
             for (ulong pfn = start / KernelModel.PageSize; pfn < (start + size) / KernelModel.PageSize; pfn += kernel.PagesPerBlock)
@@ -109,10 +109,10 @@ public sealed partial class MemoryHotplug
         {
             foreach (var mem in created)
             {
-                kernel.Scheduler.Point("online_memory_block");
+                await kernel.Scheduler.Point("online_memory_block");
                 // Models online_memory_block(): the walk stops at the first error, which is ignored.
                 mem.OnlineType = onlineType;
-                if (DeviceOnline(mem) < 0)
+                if (await DeviceOnline(mem) < 0)
                 {
                     break;
                 }
@@ -123,27 +123,27 @@ public sealed partial class MemoryHotplug
     }
 
     // Models remove_memory(): EBUSY (and a warning) if any block of the range is not offline.
-    public Errno RemoveMemory(ulong start, ulong size)
+    public async ValueTask<Errno> RemoveMemory(ulong start, ulong size)
     {
-        using var _ = kernel.DeviceHotplugLock.Hold();
-        return TryRemoveMemory(start, size);
+        await using var _ = await kernel.DeviceHotplugLock.Hold();
+        return await TryRemoveMemory(start, size);
     }
 
     // Models offline_and_remove_memory(): offline every block remembering its zone (movable or kernel), remove;
     // on any failure re-online what was offlined into the sensed zone.
-    public Errno OfflineAndRemoveMemory(ulong start, ulong size)
+    public async ValueTask<Errno> OfflineAndRemoveMemory(ulong start, ulong size)
     {
         if (start % kernel.BlockSizeBytes != 0 || size % kernel.BlockSizeBytes != 0 || size == 0)
         {
             return Errno.EINVAL;
         }
 
-        using var _ = kernel.DeviceHotplugLock.Hold();
+        await using var _ = await kernel.DeviceHotplugLock.Hold();
         var undo = new List<(MemoryBlock Block, OnlineType Type)>();
-        var rc = OfflineBlocksLocked(BlocksOf(start, size), undo);
+        var rc = await OfflineBlocksLocked(BlocksOf(start, size), undo);
         if (rc == Errno.None)
         {
-            rc = TryRemoveMemory(start, size);
+            rc = await TryRemoveMemory(start, size);
             if (rc != Errno.None)
             {
                 kernel.Log.Err($"offline_and_remove_memory: Failed to remove memory: {-(int)rc}");
@@ -152,7 +152,7 @@ public sealed partial class MemoryHotplug
 
         if (rc != Errno.None)
         {
-            ReonlineLocked(undo);
+            await ReonlineLocked(undo);
         }
 
         return rc;
@@ -161,26 +161,26 @@ public sealed partial class MemoryHotplug
     // Models offline_and_remove_memory_ranges() of the series (v4+): under one device_hotplug_lock, offline every
     // block of every range (remembering its sensed zone); on any failure re-online everything offlined and
     // return the errno; only then remove each range.
-    public Errno OfflineAndRemoveMemoryRanges(IReadOnlyList<(ulong Start, ulong Size)> ranges)
+    public async ValueTask<Errno> OfflineAndRemoveMemoryRanges(IReadOnlyList<(ulong Start, ulong Size)> ranges)
     {
-        using var _ = kernel.DeviceHotplugLock.Hold();
-        return OfflineAndRemoveMemoryRangesLocked(ranges);
+        await using var _ = await kernel.DeviceHotplugLock.Hold();
+        return await OfflineAndRemoveMemoryRangesLocked(ranges);
     }
 
-    internal Errno OfflineAndRemoveMemoryRangesLocked(IReadOnlyList<(ulong Start, ulong Size)> ranges)
+    internal async ValueTask<Errno> OfflineAndRemoveMemoryRangesLocked(IReadOnlyList<(ulong Start, ulong Size)> ranges)
     {
         var undo = new List<(MemoryBlock Block, OnlineType Type)>();
-        var rc = OfflineBlocksLocked(ranges.SelectMany(r => BlocksOf(r.Start, r.Size)), undo);
+        var rc = await OfflineBlocksLocked(ranges.SelectMany(r => BlocksOf(r.Start, r.Size)), undo);
         if (rc != Errno.None)
         {
-            ReonlineLocked(undo);
+            await ReonlineLocked(undo);
             return rc;
         }
 
         foreach (var (start, size) in ranges)
         {
-            kernel.Scheduler.Point("offline_and_remove_memory_ranges: remove");
-            if (TryRemoveMemory(start, size) != Errno.None)
+            await kernel.Scheduler.Point("offline_and_remove_memory_ranges: remove");
+            if (await TryRemoveMemory(start, size) != Errno.None)
             {
                 kernel.Log.Warn("WARNING: offline_and_remove_memory_ranges: try_remove_memory failed");
             }
@@ -191,13 +191,13 @@ public sealed partial class MemoryHotplug
 
     // Models the offline phase of offline_and_remove_memory(): device_offline() of each block in order, noting
     // each one's sensed online type for the undo list; stops at the first error.
-    internal Errno OfflineBlocksLocked(IEnumerable<MemoryBlock> blocks, List<(MemoryBlock Block, OnlineType Type)> undo)
+    internal async ValueTask<Errno> OfflineBlocksLocked(IEnumerable<MemoryBlock> blocks, List<(MemoryBlock Block, OnlineType Type)> undo)
     {
         foreach (var mem in blocks)
         {
-            kernel.Scheduler.Point("try_offline_memory_block");
+            await kernel.Scheduler.Point("try_offline_memory_block");
             var type = mem.SectionsOnline && PageZone(mem).Type == ZoneType.Movable ? OnlineType.OnlineMovable : OnlineType.OnlineKernel;
-            int ret = DeviceOffline(mem);
+            int ret = await DeviceOffline(mem);
             if (ret == 0)
             {
                 undo.Add((mem, type));
@@ -212,12 +212,12 @@ public sealed partial class MemoryHotplug
     }
 
     // Models try_reonline_memory_block() over an undo list.
-    internal void ReonlineLocked(List<(MemoryBlock Block, OnlineType Type)> undo)
+    internal async ValueTask ReonlineLocked(List<(MemoryBlock Block, OnlineType Type)> undo)
     {
         foreach (var (mem, type) in undo)
         {
             mem.OnlineType = type;
-            int ret = DeviceOnline(mem);
+            int ret = await DeviceOnline(mem);
             if (ret < 0)
             {
                 kernel.Log.Warn($"try_reonline_memory_block: Failed to re-online memory: {ret}");
@@ -226,7 +226,7 @@ public sealed partial class MemoryHotplug
     }
 
     /// <summary>remove_memory() for a caller that already holds device_hotplug_lock.</summary>
-    internal Errno RemoveMemoryLocked(ulong start, ulong size) => TryRemoveMemory(start, size);
+    internal async ValueTask<Errno> RemoveMemoryLocked(ulong start, ulong size) => await TryRemoveMemory(start, size);
 
     // Models memory_group_register_static()/_dynamic(): returns the new group id, or -errno.
     public int MemoryGroupRegister(int nid, bool isDynamic, ulong pages)

@@ -9,7 +9,7 @@ public sealed partial class MemoryHotplug
     public const int AlreadyInState = 1;
 
     // Models state_store() (drivers/base/memory.c): parse before any lock; "already in that state" is EINVAL.
-    public Errno StateStore(MemoryBlock mem, string buf)
+    public async ValueTask<Errno> StateStore(MemoryBlock mem, string buf)
     {
         var onlineType = OnlineTypes.FromStr(buf);
         if (onlineType is null)
@@ -18,7 +18,7 @@ public sealed partial class MemoryHotplug
         }
 
         int ret;
-        using (kernel.DeviceHotplugLock.Hold())
+        await using (await kernel.DeviceHotplugLock.Hold())
         {
             // A store that waited for the lock while the block was being removed finds its kernfs node
             // deactivated: kernfs_fop_write_iter() answers -ENODEV (lock_device_hotplug_sysfs() restarts the
@@ -30,13 +30,13 @@ public sealed partial class MemoryHotplug
 
             if (onlineType == OnlineType.Offline)
             {
-                ret = DeviceOffline(mem);
+                ret = await DeviceOffline(mem);
             }
             else
             {
                 // mem->online_type is protected by device_hotplug_lock.
                 mem.OnlineType = onlineType.Value;
-                ret = DeviceOnline(mem);
+                ret = await DeviceOnline(mem);
             }
         }
 
@@ -44,7 +44,7 @@ public sealed partial class MemoryHotplug
     }
 
     // Models online_store() (drivers/base/core.c): kstrtobool; a same-state write succeeds.
-    public Errno OnlineStore(MemoryBlock mem, string buf)
+    public async ValueTask<Errno> OnlineStore(MemoryBlock mem, string buf)
     {
         var rc = SysfsText.KstrToBool(buf, out var value);
         if (rc != Errno.None)
@@ -53,14 +53,14 @@ public sealed partial class MemoryHotplug
         }
 
         int ret;
-        using (kernel.DeviceHotplugLock.Hold())
+        await using (await kernel.DeviceHotplugLock.Hold())
         {
             if (mem.Removed)
             {
                 return Errno.ENODEV;
             }
 
-            ret = value ? DeviceOnline(mem) : DeviceOffline(mem);
+            ret = value ? await DeviceOnline(mem) : await DeviceOffline(mem);
         }
 
         return ret < 0 ? (Errno)(-ret) : Errno.None;
@@ -68,14 +68,14 @@ public sealed partial class MemoryHotplug
 
     // Models device_online() (drivers/base/core.c) for a memory block; caller holds device_hotplug_lock.
     // Returns 0, AlreadyInState, or -errno.
-    public int DeviceOnline(MemoryBlock mem)
+    public async ValueTask<int> DeviceOnline(MemoryBlock mem)
     {
         if (!mem.DeviceOffline)
         {
             return AlreadyInState;
         }
 
-        int ret = MemorySubsysOnline(mem);
+        int ret = await MemorySubsysOnline(mem);
         if (ret == 0)
         {
             kernel.Uevents.Emit("online", DevPath(mem), "memory");
@@ -86,14 +86,14 @@ public sealed partial class MemoryHotplug
     }
 
     // Models device_offline() (drivers/base/core.c) for a memory block; caller holds device_hotplug_lock.
-    public int DeviceOffline(MemoryBlock mem)
+    public async ValueTask<int> DeviceOffline(MemoryBlock mem)
     {
         if (mem.DeviceOffline)
         {
             return AlreadyInState;
         }
 
-        int ret = MemorySubsysOffline(mem);
+        int ret = await MemorySubsysOffline(mem);
         if (ret == 0)
         {
             kernel.Uevents.Emit("offline", DevPath(mem), "memory");
@@ -107,7 +107,7 @@ public sealed partial class MemoryHotplug
     public static string DevPath(MemoryBlock mem) => $"/devices/system/memory/memory{mem.Id}";
 
     // Models memory_subsys_online(): without a requested type, device_online() means MMOP_ONLINE.
-    private int MemorySubsysOnline(MemoryBlock mem)
+    private async ValueTask<int> MemorySubsysOnline(MemoryBlock mem)
     {
         if (mem.State == MemoryBlockState.Online)
         {
@@ -119,17 +119,17 @@ public sealed partial class MemoryHotplug
             mem.OnlineType = OnlineType.Online;
         }
 
-        int ret = MemoryBlockChangeState(mem, MemoryBlockState.Online, MemoryBlockState.Offline);
+        int ret = await MemoryBlockChangeState(mem, MemoryBlockState.Online, MemoryBlockState.Offline);
         mem.OnlineType = OnlineType.Offline;
         return ret;
     }
 
     // Models memory_subsys_offline().
-    private int MemorySubsysOffline(MemoryBlock mem) =>
-        mem.State == MemoryBlockState.Offline ? 0 : MemoryBlockChangeState(mem, MemoryBlockState.Offline, MemoryBlockState.Online);
+    private async ValueTask<int> MemorySubsysOffline(MemoryBlock mem) =>
+        mem.State == MemoryBlockState.Offline ? 0 : await MemoryBlockChangeState(mem, MemoryBlockState.Offline, MemoryBlockState.Online);
 
     // Models memory_block_change_state(): "going-offline" while offlining; on failure the old state returns.
-    private int MemoryBlockChangeState(MemoryBlock mem, MemoryBlockState to, MemoryBlockState fromRequired)
+    private async ValueTask<int> MemoryBlockChangeState(MemoryBlock mem, MemoryBlockState to, MemoryBlockState fromRequired)
     {
         if (mem.State != fromRequired)
         {
@@ -141,14 +141,14 @@ public sealed partial class MemoryHotplug
             mem.State = MemoryBlockState.GoingOffline;
         }
 
-        var rc = to == MemoryBlockState.Online ? MemoryBlockOnline(mem) : MemoryBlockOffline(mem);
+        var rc = to == MemoryBlockState.Online ? await MemoryBlockOnline(mem) : await MemoryBlockOffline(mem);
         mem.State = rc != Errno.None ? fromRequired : to;
         return -(int)rc;
     }
 
     // Models memory_block_online(): pick the zone for mem->online_type, then online_pages() under
     // mem_hotplug_lock; mem->zone is set only on success.
-    private Errno MemoryBlockOnline(MemoryBlock mem)
+    private async ValueTask<Errno> MemoryBlockOnline(MemoryBlock mem)
     {
         if (mem.Faults.HwPoison)
         {
@@ -156,8 +156,8 @@ public sealed partial class MemoryHotplug
         }
 
         var zone = ZoneForPfnRange(mem.OnlineType, mem.Nid, mem.Group, mem.StartPfn, mem.NrPages);
-        using var _ = kernel.MemHotplugLock.Hold();
-        var rc = OnlinePages(mem, zone);
+        await using var _ = await kernel.MemHotplugLock.Hold();
+        var rc = await OnlinePages(mem, zone);
         if (rc == Errno.None)
         {
             mem.Zone = zone;
@@ -173,15 +173,15 @@ public sealed partial class MemoryHotplug
     }
 
     // Models memory_block_offline(): a block without a single zone (spanning zones or nodes) cannot go.
-    private Errno MemoryBlockOffline(MemoryBlock mem)
+    private async ValueTask<Errno> MemoryBlockOffline(MemoryBlock mem)
     {
         if (mem.Zone is null)
         {
             return Errno.EINVAL;
         }
 
-        using var _ = kernel.MemHotplugLock.Hold();
-        var rc = OfflinePages(mem, mem.Zone);
+        await using var _ = await kernel.MemHotplugLock.Hold();
+        var rc = await OfflinePages(mem, mem.Zone);
         if (rc == Errno.None)
         {
             mem.Zone = null;

@@ -9,21 +9,21 @@ public sealed partial class MemoryHotplug
 {
     // Models online_pages(): move the range into the zone, ask the notifiers, account, set node states, tell
     // the notifiers (memory tiers). A veto undoes the zone move.
-    private Errno OnlinePages(MemoryBlock mem, Zone zone)
+    private async ValueTask<Errno> OnlinePages(MemoryBlock mem, Zone zone)
     {
         ulong pfn = mem.StartPfn, nrPages = mem.NrPages;
         zone.Grow(pfn, nrPages);
         var arg = NodeStatesCheckChangesOnline(zone);
-        var rc = MemoryNotify(MemoryAction.GoingOnline, mem, arg);
+        var rc = await MemoryNotify(MemoryAction.GoingOnline, mem, arg);
         if (rc != Errno.None)
         {
             kernel.Log.Print(LogLevel.Debug, $"online_pages [mem {Range(pfn, nrPages)}] failed");
-            MemoryNotify(MemoryAction.CancelOnline, mem, arg);
+            await MemoryNotify(MemoryAction.CancelOnline, mem, arg);
             RemovePfnRangeFromZone(zone, pfn, nrPages);
             return rc;
         }
 
-        kernel.Scheduler.Point("online_pages");
+        await kernel.Scheduler.Point("online_pages");
         mem.SectionsOnline = true;
         AdjustPresentPageCount(mem, zone, (long)nrPages);
         if (arg.StatusChangeNidNormal >= 0)
@@ -36,13 +36,13 @@ public sealed partial class MemoryHotplug
             kernel.NodeStates.Set(zone.Nid, NodeState.Memory);
         }
 
-        MemoryNotify(MemoryAction.Online, mem, arg);
+        await MemoryNotify(MemoryAction.Online, mem, arg);
         return Errno.None;
     }
 
     // Models offline_pages(): holes and multi-zone ranges are EINVAL, unmovable pages fail isolation (EBUSY),
     // a notifier may veto, a signal ends the migrate loop (EINTR); success unaccounts and shrinks the zone.
-    private Errno OfflinePages(MemoryBlock mem, Zone zone)
+    private async ValueTask<Errno> OfflinePages(MemoryBlock mem, Zone zone)
     {
         ulong pfn = mem.StartPfn, nrPages = mem.NrPages;
         string? reason = null;
@@ -66,11 +66,11 @@ public sealed partial class MemoryHotplug
         else
         {
             arg = NodeStatesCheckChangesOffline(nrPages, zone);
-            rc = MemoryNotify(MemoryAction.GoingOffline, mem, arg);
+            rc = await MemoryNotify(MemoryAction.GoingOffline, mem, arg);
             reason = "notifier failure";
             for (int step = 0; rc == Errno.None && step <= mem.Faults.SlowOfflineSteps; step++)
             {
-                kernel.Scheduler.Point("offline_pages: migrate");
+                await kernel.Scheduler.Point("offline_pages: migrate");
                 if (mem.Faults.SignalPending)
                 {
                     (rc, reason) = (Errno.EINTR, "signal backoff");
@@ -79,7 +79,7 @@ public sealed partial class MemoryHotplug
 
             if (rc != Errno.None)
             {
-                MemoryNotify(MemoryAction.CancelOffline, mem, arg);
+                await MemoryNotify(MemoryAction.CancelOffline, mem, arg);
             }
         }
 
@@ -101,7 +101,7 @@ public sealed partial class MemoryHotplug
             kernel.NodeStates.Clear(zone.Nid, NodeState.Memory);
         }
 
-        MemoryNotify(MemoryAction.Offline, mem, arg);
+        await MemoryNotify(MemoryAction.Offline, mem, arg);
         RemovePfnRangeFromZone(zone, pfn, nrPages);
         return Errno.None;
     }
@@ -206,7 +206,7 @@ public sealed partial class MemoryHotplug
 
     // Models memory_notify() with the two memory notifiers the model has: notifier-error-inject (global, plus
     // daxplug's per-block faults) and the memory-tier callback memtier_hotplug_callback().
-    private Errno MemoryNotify(MemoryAction action, MemoryBlock mem, MemoryNotifyArg arg)
+    private async ValueTask<Errno> MemoryNotify(MemoryAction action, MemoryBlock mem, MemoryNotifyArg arg)
     {
         switch (action)
         {
@@ -222,7 +222,7 @@ public sealed partial class MemoryHotplug
                 err = online ? mem.Faults.GoingOnlineError : mem.Faults.GoingOfflineError;
                 return (Errno)(-NotifierErrorInject.Clamp(err));
             case MemoryAction.Online when arg.StatusChangeNid >= 0:
-                using (kernel.Tiers.Lock.Hold())
+                await using (await kernel.Tiers.Lock.Hold())
                 {
                     if (kernel.NodeStates.Has(arg.StatusChangeNid, NodeState.Memory))
                     {
@@ -233,7 +233,7 @@ public sealed partial class MemoryHotplug
 
                 break;
             case MemoryAction.Offline when arg.StatusChangeNid >= 0:
-                using (kernel.Tiers.Lock.Hold())
+                await using (await kernel.Tiers.Lock.Hold())
                 {
                     if (kernel.Tiers.ClearNodeMemoryTier(arg.StatusChangeNid))
                     {

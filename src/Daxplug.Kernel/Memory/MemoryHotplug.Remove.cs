@@ -17,7 +17,7 @@ public sealed partial class MemoryHotplug
 
     // Models try_remove_memory(): all blocks offline, then unregister them, release the resource and try to
     // offline the node. Caller holds device_hotplug_lock.
-    private Errno TryRemoveMemory(ulong start, ulong size)
+    private async ValueTask<Errno> TryRemoveMemory(ulong start, ulong size)
     {
         if (CheckHotplugMemoryRange(start, size) != Errno.None)
         {
@@ -44,7 +44,7 @@ public sealed partial class MemoryHotplug
             return (Errno)(-NotifierErrorInject.Clamp(failing.Faults.RemoveError));
         }
 
-        using var _ = kernel.MemHotplugLock.Hold();
+        await using var _ = await kernel.MemHotplugLock.Hold();
         foreach (var mem in blocks)
         {
             UnregisterBlock(mem);

@@ -92,9 +92,9 @@ public sealed class MemoryTiers
 
     // Models mt_get_memory_type() of the series' patch 1: one type per adistance, shared by every driver, under
     // memory_tier_lock; each caller holds a reference and drops it with PutMemoryType.
-    public MemoryType MtGetMemoryType(int adistance)
+    public async ValueTask<MemoryType> MtGetMemoryType(int adistance)
     {
-        using var _ = Lock.Hold();
+        await using var _ = await Lock.Hold();
         sharedTypes.RemoveAll(t => t.Freed);
         var found = sharedTypes.FirstOrDefault(t => t.Adistance == adistance);
         if (found is not null)
@@ -109,16 +109,16 @@ public sealed class MemoryTiers
     }
 
     // Models init_node_memory_type().
-    public void InitNodeMemoryType(int nid, MemoryType type)
+    public async ValueTask InitNodeMemoryType(int nid, MemoryType type)
     {
-        using var _ = Lock.Hold();
+        await using var _ = await Lock.Hold();
         InitNodeMemoryTypeLocked(nid, type);
     }
 
     // Models clear_node_memory_type(): drop a mapping; at map_count 0 the node forgets its type.
-    public void ClearNodeMemoryType(int nid, MemoryType? type)
+    public async ValueTask ClearNodeMemoryType(int nid, MemoryType? type)
     {
-        using var _ = Lock.Hold();
+        await using var _ = await Lock.Hold();
         var entry = nodeTypes.GetValueOrDefault(nid);
         if (entry.Type == type || type is null)
         {

@@ -1,3 +1,5 @@
+using Daxplug.Kernel.Locking;
+
 namespace Daxplug.Kernel.Sysfs;
 
 /// <summary>
@@ -98,29 +100,44 @@ public sealed class SysfsTree(KernfsDir root)
     }
 
     /// <summary>Opens for write and writes once. Returns bytes written (≥ 0) or -errno.</summary>
-    public int Write(string path, ReadOnlySpan<byte> data)
+    public int Write(string path, ReadOnlySpan<byte> data) => WriteAsync(path, data.ToArray()).Sync();
+
+    /// <summary><see cref="Write(string, ReadOnlySpan{byte})"/> for an agent of the race lab, which may be suspended
+    /// inside the store.</summary>
+    public ValueTask<int> WriteAsync(string path, ReadOnlyMemory<byte> data)
     {
         var rc = Open(path, read: false, write: true, out var node);
         if (rc != Errno.None)
         {
-            return -(int)rc;
+            return new(-(int)rc);
         }
 
-        return WriteOpened(path, (KernfsAttribute)node, data);
+        return WriteOpenedAsync(path, (KernfsAttribute)node, data);
     }
 
     /// <summary>A write() on an attribute already opened for writing.</summary>
+    public int WriteOpened(string path, KernfsAttribute attr, ReadOnlySpan<byte> data) =>
+        WriteOpenedAsync(path, attr, data.ToArray()).Sync();
+
     // Models kernfs_fop_write_iter() + sysfs_kf_write(): at most PAGE_SIZE bytes reach store(); a zero-length
     // write returns 0 without calling it; store() sees a NUL-terminated C string.
-    public int WriteOpened(string path, KernfsAttribute attr, ReadOnlySpan<byte> data)
+    private ValueTask<int> WriteOpenedAsync(string path, KernfsAttribute attr, ReadOnlyMemory<byte> data)
     {
         if (data.Length == 0)
         {
-            return 0;
+            return new(0);
         }
 
         var chunk = data.Length > PageSize ? data[..PageSize] : data;
-        var rc = attr.Store!(SysfsText.CString(chunk));
+        var store = attr.Store!(SysfsText.CString(chunk.Span));
+        return store.IsCompleted ? new(Stored(path, chunk, store.Result)) : Suspended(path, chunk, store);
+    }
+
+    private async ValueTask<int> Suspended(string path, ReadOnlyMemory<byte> chunk, ValueTask<Errno> store) =>
+        Stored(path, chunk, await store);
+
+    private int Stored(string path, ReadOnlyMemory<byte> chunk, Errno rc)
+    {
         Written?.Invoke(path, chunk.ToArray());
         return rc == Errno.None ? chunk.Length : -(int)rc;
     }

@@ -1,6 +1,8 @@
 using System.Text;
 using Daxplug.Kernel;
+using Daxplug.Kernel.Locking;
 using Daxplug.Kernel.Machines;
+using Daxplug.Lab.Scheduling;
 
 namespace Daxplug.Lab.Scenarios;
 
@@ -59,18 +61,38 @@ public sealed class ScenarioRun
     /// <summary>The scheduler's current step, for the log.</summary>
     public Func<int> Step { get; set; } = () => 0;
 
-    public Action Body(AgentSpec agent, Func<int> step) => agent.Kind switch
+    public Func<ValueTask> Body(AgentSpec agent, Func<int> step) => agent.Kind switch
     {
         "device-unplug" => () => DeviceUnplug(agent, step),
         "zone-mover" => () => ZoneMover(agent, step),
         "device-cycle" => () => DeviceCycle(agent, step),
         "daxctl-devdax" => () => DaxctlDevdax(agent, step),
         "udev-onliner" => () => UdevOnliner(agent),
-        "daxplug" => () => DaxplugSet(agent, step),
+        "daxplug" => () =>
+        {
+            DaxplugSet(agent, step);
+            return ValueTask.CompletedTask;
+        },
         "kmem-rebind" => () => KmemRebind(agent, step),
         "kdump-reader" => () => KdumpReader(agent, step),
         _ => throw new FormatException($"unknown agent kind '{agent.Kind}'"),
     };
+
+    /// <summary>Adds <paramref name="agent"/> to <paramref name="scheduler"/>. The daxplug controller does
+    /// synchronous I/O through <see cref="ModelSysfs"/>, as the real process does, so it needs a thread of its own;
+    /// every other agent awaits the model and runs on the scheduler's thread.</summary>
+    public void Spawn(DeterministicScheduler scheduler, AgentSpec agent, Func<int> step)
+    {
+        var body = Body(agent, step);
+        if (agent.Kind == "daxplug")
+        {
+            scheduler.Spawn(agent.Kind, () => body().Sync());
+        }
+        else
+        {
+            scheduler.SpawnAsync(agent.Kind, body);
+        }
+    }
 
     /// <summary>The agent kinds that claim something about a device (the others are competitors).</summary>
     private static readonly string[] Controllers = ["device-unplug", "device-cycle", "daxctl-devdax", "daxplug", "kmem-rebind"];
@@ -96,9 +118,9 @@ public sealed class ScenarioRun
         }
     }
 
-    private int Write(string agent, string path, string value)
+    private async ValueTask<int> Write(string agent, string path, string value)
     {
-        int rc = kernel.Sysfs.Write(path, Encoding.ASCII.GetBytes(value + "\n"));
+        int rc = await kernel.Sysfs.WriteAsync(path, Encoding.ASCII.GetBytes(value + "\n"));
         lock (Log)
         {
             Log.Add($"[{Step()}] {agent}: {path} <- {value}: {(rc >= 0 ? "ok" : ErrnoText.Name((Errno)(-rc)))}");
@@ -107,13 +129,13 @@ public sealed class ScenarioRun
         return rc;
     }
 
-    private void DeviceUnplug(AgentSpec agent, Func<int> step)
+    private async ValueTask DeviceUnplug(AgentSpec agent, Func<int> step)
     {
         var dev = kernel.Dax.Find(agent.Device)!;
         if (kernel.KmemDriver.AttributeName is { } attr)
         {
             var word = attr == "state" ? "unplugged" : "unplug";
-            if (Write(agent.Kind, $"/sys/bus/dax/devices/{agent.Device}/{attr}", word) >= 0)
+            if (await Write(agent.Kind, $"/sys/bus/dax/devices/{agent.Device}/{attr}", word) >= 0)
             {
                 // The claim: the device's memory is gone.
                 int left = dev.Kmem is { } data ? kernel.KmemDriver.Blocks(dev, data).Count() : 0;
@@ -133,7 +155,7 @@ public sealed class ScenarioRun
         // Mainline: daxctl reconfigure-device -m devdax -f: offline each block, stop at the first error.
         foreach (var mem in dev.Kmem is { } d ? kernel.KmemDriver.Blocks(dev, d).ToList() : [])
         {
-            if (mem.State != Daxplug.Kernel.Memory.MemoryBlockState.Offline && Write(agent.Kind, $"/sys/devices/system/memory/memory{mem.Id}/state", "offline") < 0)
+            if (mem.State != Daxplug.Kernel.Memory.MemoryBlockState.Offline && await Write(agent.Kind, $"/sys/devices/system/memory/memory{mem.Id}/state", "offline") < 0)
             {
                 Report(agent.Kind, $"offlining memory{mem.Id} failed");
                 return;
@@ -142,7 +164,7 @@ public sealed class ScenarioRun
     }
 
     // Unplug, online again, unplug again: each success claims the device is as asked.
-    private void DeviceCycle(AgentSpec agent, Func<int> step)
+    private async ValueTask DeviceCycle(AgentSpec agent, Func<int> step)
     {
         if (kernel.KmemDriver.AttributeName is not { } attr)
         {
@@ -153,7 +175,7 @@ public sealed class ScenarioRun
         var unplug = attr == "state" ? "unplugged" : "unplug";
         foreach (var word in new[] { unplug, "online_movable", unplug })
         {
-            if (Write(agent.Kind, $"/sys/bus/dax/devices/{agent.Device}/{attr}", word) < 0)
+            if (await Write(agent.Kind, $"/sys/bus/dax/devices/{agent.Device}/{attr}", word) < 0)
             {
                 Report(agent.Kind, $"'{word}' failed");
                 return;
@@ -170,13 +192,13 @@ public sealed class ScenarioRun
 
     // daxctl reconfigure-device -m devdax -f: offline every block (stop at the first error), refuse if any is still
     // online, then unbind kmem. The unbind "succeeds" whatever happens; its claim is that the memory is gone.
-    private void DaxctlDevdax(AgentSpec agent, Func<int> step)
+    private async ValueTask DaxctlDevdax(AgentSpec agent, Func<int> step)
     {
         var dev = kernel.Dax.Find(agent.Device)!;
         var blocks = dev.Kmem is { } d ? kernel.KmemDriver.Blocks(dev, d).ToList() : [];
         foreach (var mem in blocks)
         {
-            if (mem.State != Daxplug.Kernel.Memory.MemoryBlockState.Offline && Write(agent.Kind, $"/sys/devices/system/memory/memory{mem.Id}/state", "offline") < 0
+            if (mem.State != Daxplug.Kernel.Memory.MemoryBlockState.Offline && await Write(agent.Kind, $"/sys/devices/system/memory/memory{mem.Id}/state", "offline") < 0
                 && mem.State != Daxplug.Kernel.Memory.MemoryBlockState.Offline)
             {
                 Report(agent.Kind, $"offlining memory{mem.Id} failed");
@@ -190,7 +212,7 @@ public sealed class ScenarioRun
             return;
         }
 
-        Write(agent.Kind, "/sys/bus/dax/drivers/kmem/unbind", agent.Device);
+        await Write(agent.Kind, "/sys/bus/dax/drivers/kmem/unbind", agent.Device);
         int left = blocks.Count(b => kernel.Blocks.Find(b.Id) == b);
         if (left > 0)
         {
@@ -237,11 +259,11 @@ public sealed class ScenarioRun
 
     // An agent that resets the device's driver: unbind kmem, bind it again. Its claims: after a successful unbind
     // the memory is gone (else it is stranded until reboot); after a successful bind the device has its blocks.
-    private void KmemRebind(AgentSpec agent, Func<int> step)
+    private async ValueTask KmemRebind(AgentSpec agent, Func<int> step)
     {
         var dev = kernel.Dax.Find(agent.Device)!;
         var before = dev.Kmem is { } d ? kernel.KmemDriver.Blocks(dev, d).ToList() : [];
-        if (Write(agent.Kind, "/sys/bus/dax/drivers/kmem/unbind", agent.Device) < 0)
+        if (await Write(agent.Kind, "/sys/bus/dax/drivers/kmem/unbind", agent.Device) < 0)
         {
             Report(agent.Kind, "unbind failed");
             return;
@@ -254,7 +276,7 @@ public sealed class ScenarioRun
             return;
         }
 
-        if (Write(agent.Kind, "/sys/bus/dax/drivers/kmem/bind", agent.Device) < 0)
+        if (await Write(agent.Kind, "/sys/bus/dax/drivers/kmem/bind", agent.Device) < 0)
         {
             Report(agent.Kind, "bind failed");
         }
@@ -267,7 +289,7 @@ public sealed class ScenarioRun
     // A kdump-style reader (its udev rule reloads the crash kernel on memory add/remove and reads every block):
     // lists /sys/devices/system/memory and reads each listed block's state and phys_index. A block may vanish
     // between the listing and the read (ENOENT); any other error, or a value outside the ABI, is a violation.
-    private void KdumpReader(AgentSpec agent, Func<int> step)
+    private async ValueTask KdumpReader(AgentSpec agent, Func<int> step)
     {
         for (int pass = 0; pass < 3; pass++)
         {
@@ -298,7 +320,7 @@ public sealed class ScenarioRun
                 }
             }
 
-            kernel.Scheduler.Point("kdump-reader pass");
+            await kernel.Scheduler.Point("kdump-reader pass");
         }
     }
 
@@ -343,25 +365,25 @@ public sealed class ScenarioRun
     }
 
     // A RHEL-style rule acting on each block of the device it sees offline: online it (movable, as on bare metal).
-    private void UdevOnliner(AgentSpec agent)
+    private async ValueTask UdevOnliner(AgentSpec agent)
     {
         var dev = kernel.Dax.Find(agent.Device)!;
         foreach (var mem in dev.Kmem is { } d ? kernel.KmemDriver.Blocks(dev, d).ToList() : [])
         {
             if (mem.State == Daxplug.Kernel.Memory.MemoryBlockState.Offline)
             {
-                Write(agent.Kind, $"/sys/devices/system/memory/memory{mem.Id}/state", "online_movable");
+                await Write(agent.Kind, $"/sys/devices/system/memory/memory{mem.Id}/state", "online_movable");
             }
         }
     }
 
-    private void ZoneMover(AgentSpec agent, Func<int> step)
+    private async ValueTask ZoneMover(AgentSpec agent, Func<int> step)
     {
         foreach (var b in agent.Blocks ?? [])
         {
-            if (Write(agent.Kind, $"/sys/devices/system/memory/memory{b}/state", "offline") >= 0)
+            if (await Write(agent.Kind, $"/sys/devices/system/memory/memory{b}/state", "offline") >= 0)
             {
-                Write(agent.Kind, $"/sys/devices/system/memory/memory{b}/state", "online_kernel");
+                await Write(agent.Kind, $"/sys/devices/system/memory/memory{b}/state", "online_kernel");
             }
         }
     }

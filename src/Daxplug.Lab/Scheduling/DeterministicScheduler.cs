@@ -1,3 +1,4 @@
+using System.Threading.Tasks.Sources;
 using Daxplug.Kernel.Locking;
 
 namespace Daxplug.Lab.Scheduling;
@@ -6,19 +7,35 @@ namespace Daxplug.Lab.Scheduling;
 public sealed record TraceStep(int Step, int Agent, string AgentName, string Point);
 
 /// <summary>
-/// Runs agents (each on its own thread) one at a time: an agent runs until it reaches a scheduling point or a
-/// contended lock, then the strategy picks who runs next. Locks are model locks: an agent waiting for one is not
-/// runnable until it is released; if nobody is runnable while agents wait, that is a deadlock. Calls from threads
-/// that are not agents (setup, checks) pass straight through.
+/// Runs agents one at a time: an agent runs until it reaches a scheduling point or a contended lock, then the
+/// strategy picks who runs next. Locks are model locks: an agent waiting for one is not runnable until it is
+/// released; if nobody is runnable while agents wait, that is a deadlock. Calls from threads that are not agents
+/// (setup, checks) pass straight through.
+/// <para>
+/// Agents come in two kinds. An agent whose body awaits the model (<see cref="SpawnAsync"/>) runs on the caller's
+/// thread: at a point where another agent is chosen it is suspended (its <see cref="ValueTask"/> stays pending) and
+/// the chosen one resumed, which costs no thread switch. An agent with a synchronous body (<see cref="Spawn"/>:
+/// the daxplug controller, which reads and writes sysfs as a real process does) needs a thread of its own; a
+/// schedule with one such agent runs every agent on its own thread, handing one baton between them. The two ways
+/// make the same choices at the same points, so a seed gives the same trace either way.
+/// </para>
 /// </summary>
 public sealed class DeterministicScheduler : IKernelScheduler
 {
     private readonly List<Agent> agents = [];
     private readonly Dictionary<KernelMutex, Agent> owners = [];
+    private readonly List<int> runnable = [];
     private readonly IStrategy strategy;
     private readonly int maxSteps;
     private readonly object gate = new();
     private bool aborted;
+    private bool threaded;
+
+    // Single-threaded mode: the agent chosen at the last point, for the run loop to resume.
+    private Agent? chosen;
+
+    [ThreadStatic] private static Agent? current;
+    [ThreadStatic] private static List<KernelMutex>? heldByThread;
 
     public DeterministicScheduler(IStrategy strategy, int maxSteps = 100_000)
     {
@@ -34,10 +51,174 @@ public sealed class DeterministicScheduler : IKernelScheduler
     /// <summary>A failure the schedule produced: "deadlock", "livelock", or an agent's exception.</summary>
     public string? Failure { get; private set; }
 
-    public void Spawn(string name, Action body) => agents.Add(new Agent(agents.Count, name, body));
+    /// <summary>The locks the calling agent holds (outside agents: the calling thread's).</summary>
+    public List<KernelMutex> Held => Me()?.Held ?? (heldByThread ??= []);
 
-    /// <summary>Runs every agent to completion (or until deadlock/livelock); returns false on either.</summary>
+    /// <summary>An agent with a synchronous body: it gets a thread of its own.</summary>
+    public void Spawn(string name, Action body) => agents.Add(new Agent(agents.Count, name, body, null));
+
+    /// <summary>An agent that awaits the model: it can run on the scheduler's own thread.</summary>
+    public void SpawnAsync(string name, Func<ValueTask> body) => agents.Add(new Agent(agents.Count, name, null, body));
+
+    /// <summary>
+    /// Runs every agent to completion (or until deadlock/livelock); returns false on either. The timeout applies
+    /// to agents on threads of their own (one that blocks outside the scheduler); an agent on the scheduler's
+    /// thread that blocks outside it blocks the caller.
+    /// </summary>
     public bool Run(TimeSpan timeout)
+    {
+        threaded = agents.Any(a => a.AsyncBody is null);
+        return threaded ? RunThreaded(timeout) : RunHere();
+    }
+
+    public ValueTask Point(string what) => Me() is { } me ? Yield(me, what) : ValueTask.CompletedTask;
+
+    public async ValueTask Acquire(KernelMutex mutex)
+    {
+        var me = Me();
+        if (me is null)
+        {
+            lock (gate)
+            {
+                owners.TryAdd(mutex, null!);
+            }
+
+            return;
+        }
+
+        while (true)
+        {
+            lock (gate)
+            {
+                if (!owners.TryGetValue(mutex, out var owner) || owner is null)
+                {
+                    owners[mutex] = me;
+                    break;
+                }
+
+                me.WaitingFor = mutex;
+            }
+
+            await Yield(me, $"wait {mutex.Name}");
+        }
+
+        // Taking a lock is itself a point where another agent may run first.
+        await Yield(me, $"lock {mutex.Name}");
+    }
+
+    public ValueTask Release(KernelMutex mutex)
+    {
+        bool woke = false;
+        lock (gate)
+        {
+            owners.Remove(mutex);
+            foreach (var a in agents)
+            {
+                if (a.WaitingFor == mutex)
+                {
+                    a.WaitingFor = null;
+                    woke = true;
+                }
+            }
+        }
+
+        // mutex_unlock() wakes a waiter, which may take the lock before the unlocker comes back for it; without
+        // this point a releaser that re-acquires at once would starve every waiter.
+        return woke && Me() is { } me ? Yield(me, $"unlock {mutex.Name}") : ValueTask.CompletedTask;
+    }
+
+    // The agent the calling thread runs, if it is one of this scheduler's.
+    private Agent? Me() => current is { } a && a.Id < agents.Count && agents[a.Id] == a ? a : null;
+
+    // Single-threaded: resume the chosen agent until it suspends at a point where it is not chosen again (or
+    // ends), then the next one. An agent's first turn calls its body.
+    private bool RunHere()
+    {
+        var context = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null);
+        try
+        {
+            lock (gate)
+            {
+                SwitchLocked(null, "start");
+            }
+
+            while (true)
+            {
+                var next = chosen;
+                chosen = null;
+                if (next is null && aborted)
+                {
+                    // Unwind every suspended agent (a deadlock or livelock ended the schedule).
+                    next = agents.FirstOrDefault(a => !a.Done && !a.Unwinding);
+                    if (next is not null)
+                    {
+                        next.Unwinding = true;
+                    }
+                }
+
+                if (next is null)
+                {
+                    break;
+                }
+
+                current = next;
+                if (!next.Started)
+                {
+                    next.Started = true;
+#pragma warning disable CA2012 // Not awaited: the agent's run catches everything and ends by marking it Done.
+                    _ = AgentMainAsync(next);
+#pragma warning restore CA2012
+                }
+                else if (next.Unwinding)
+                {
+                    next.Resume.SetException(new LabAbort());
+                }
+                else
+                {
+                    next.Resume.SetResult(true);
+                }
+
+                current = null;
+            }
+        }
+        finally
+        {
+            current = null;
+            SynchronizationContext.SetSynchronizationContext(context);
+        }
+
+        return Failure is null;
+    }
+
+    private async ValueTask AgentMainAsync(Agent agent)
+    {
+        try
+        {
+            if (!aborted)
+            {
+                await agent.AsyncBody!();
+            }
+        }
+        catch (LabAbort)
+        {
+        }
+        catch (Exception e)
+        {
+            lock (gate)
+            {
+                Failure ??= $"{agent.Name}: {e.GetType().Name}: {e.Message}";
+            }
+        }
+
+        lock (gate)
+        {
+            agent.Done = true;
+            SwitchLocked(agent, "exit");
+        }
+    }
+
+    private bool RunThreaded(TimeSpan timeout)
     {
         // Not disposed: after a timeout an agent still running signals it later.
         var done = new CountdownEvent(agents.Count);
@@ -72,76 +253,6 @@ public sealed class DeterministicScheduler : IKernelScheduler
         return Failure is null;
     }
 
-    public void Point(string what)
-    {
-        var me = Me();
-        if (me is null)
-        {
-            return;
-        }
-
-        Yield(me, what);
-    }
-
-    public void Acquire(KernelMutex mutex)
-    {
-        var me = Me();
-        if (me is null)
-        {
-            lock (gate)
-            {
-                owners.TryAdd(mutex, null!);
-            }
-
-            return;
-        }
-
-        while (true)
-        {
-            lock (gate)
-            {
-                if (!owners.TryGetValue(mutex, out var owner) || owner is null)
-                {
-                    owners[mutex] = me;
-                    break;
-                }
-
-                me.WaitingFor = mutex;
-            }
-
-            Yield(me, $"wait {mutex.Name}");
-        }
-
-        // Taking a lock is itself a point where another agent may run first.
-        Yield(me, $"lock {mutex.Name}");
-    }
-
-    public void Release(KernelMutex mutex)
-    {
-        bool woke = false;
-        lock (gate)
-        {
-            owners.Remove(mutex);
-            foreach (var a in agents.Where(a => a.WaitingFor == mutex))
-            {
-                a.WaitingFor = null;
-                woke = true;
-            }
-        }
-
-        // mutex_unlock() wakes a waiter, which may take the lock before the unlocker comes back for it; without
-        // this point a releaser that re-acquires at once would starve every waiter.
-        if (woke && Me() is { } me)
-        {
-            Yield(me, $"unlock {mutex.Name}");
-        }
-    }
-
-    // The agent the calling thread runs, if it is one of this scheduler's.
-    private Agent? Me() => current is { } a && a.Id < agents.Count && agents[a.Id] == a ? a : null;
-
-    [ThreadStatic] private static Agent? current;
-
     private void AgentMain(Agent agent)
     {
         agent.Go.Wait();
@@ -149,7 +260,14 @@ public sealed class DeterministicScheduler : IKernelScheduler
         {
             if (!aborted)
             {
-                agent.Body();
+                if (agent.Body is { } body)
+                {
+                    body();
+                }
+                else
+                {
+                    agent.AsyncBody!().Sync();
+                }
             }
         }
         catch (LabAbort)
@@ -170,7 +288,9 @@ public sealed class DeterministicScheduler : IKernelScheduler
         }
     }
 
-    private void Yield(Agent me, string point)
+    // A point: the strategy picks who runs next. On a thread of its own the agent waits for its turn; on the
+    // scheduler's thread it suspends (unless it was picked again) and the run loop resumes the one picked.
+    private ValueTask Yield(Agent me, string point)
     {
         lock (gate)
         {
@@ -182,17 +302,44 @@ public sealed class DeterministicScheduler : IKernelScheduler
             SwitchLocked(me, point);
         }
 
-        me.Go.Wait();
-        if (aborted)
+        if (threaded)
         {
-            throw new LabAbort();
+            me.Go.Wait();
+            if (aborted)
+            {
+                throw new LabAbort();
+            }
+
+            return ValueTask.CompletedTask;
         }
+
+        if (chosen == me)
+        {
+            chosen = null;
+            return ValueTask.CompletedTask;
+        }
+
+        me.Resume.Reset();
+        return new ValueTask(me, me.Resume.Version);
     }
 
     // Picks the next agent (possibly the same) and lets it run. Called with the gate held.
     private void SwitchLocked(Agent? from, string point)
     {
-        var runnable = agents.Where(a => !a.Done && a.WaitingFor is null).Select(a => a.Id).ToList();
+        if (aborted)
+        {
+            return;
+        }
+
+        runnable.Clear();
+        foreach (var a in agents)
+        {
+            if (!a.Done && a.WaitingFor is null)
+            {
+                runnable.Add(a.Id);
+            }
+        }
+
         if (runnable.Count == 0)
         {
             if (agents.Any(a => !a.Done))
@@ -214,31 +361,60 @@ public sealed class DeterministicScheduler : IKernelScheduler
         var next = agents[runnable[strategy.Next(runnable, Trace.Count)]];
         Trace.Add(new TraceStep(Trace.Count, next.Id, next.Name, from is null ? point : $"{from.Name}@{point}"));
         AfterStep?.Invoke();
-        next.Go.Release();
+        if (threaded)
+        {
+            next.Go.Release();
+        }
+        else
+        {
+            chosen = next;
+        }
     }
 
     private void Abort()
     {
         aborted = true;
-        foreach (var a in agents.Where(a => !a.Done))
+        if (threaded)
         {
-            a.Go.Release();
+            foreach (var a in agents.Where(a => !a.Done))
+            {
+                a.Go.Release();
+            }
         }
     }
 
-    private sealed class Agent(int id, string name, Action body)
+    private sealed class Agent(int id, string name, Action? body, Func<ValueTask>? asyncBody) : IValueTaskSource
     {
         public int Id { get; } = id;
 
         public string Name { get; } = name;
 
-        public Action Body { get; } = body;
+        public Action? Body { get; } = body;
+
+        public Func<ValueTask>? AsyncBody { get; } = asyncBody;
 
         public Baton Go { get; } = new(spins: 1000);
 
         public KernelMutex? WaitingFor { get; set; }
 
         public bool Done { get; set; }
+
+        public List<KernelMutex> Held { get; } = [];
+
+        // Single-threaded mode: whether it has had its first turn, the point it is suspended at, and whether the
+        // run loop is unwinding it after an abort.
+        public bool Started { get; set; }
+
+        public ManualResetValueTaskSourceCore<bool> Resume;
+
+        public bool Unwinding { get; set; }
+
+        public ValueTaskSourceStatus GetStatus(short token) => Resume.GetStatus(token);
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            Resume.OnCompleted(continuation, state, token, flags);
+
+        public void GetResult(short token) => Resume.GetResult(token);
     }
 
     private sealed class LabAbort : Exception;
@@ -272,7 +448,6 @@ public sealed class DeterministicScheduler : IKernelScheduler
                 assigned.Wait();
                 var run = job!;
                 job = null;
-                KernelMutex.ForgetHeldByCurrentThread();
                 run();
                 Idle.Add(this);
             }
