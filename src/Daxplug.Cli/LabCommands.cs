@@ -22,8 +22,9 @@ internal static class LabCommands
         var save = new Option<string?>("--save") { Description = "Directory to save the first schedule of each violation kind in (for replay and svg)" };
         var strategy = new Option<string>("--strategy") { Description = "random (seeded), pct (seeded, priority changes at depth 3) or dfs (every schedule with at most 2 preemptions, up to --schedules)", DefaultValueFactory = _ => "random" };
         strategy.AcceptOnlyFromAmong([.. Explorer.Strategies]);
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Schedules run at once (random and pct; default: one per core). The results do not depend on it", DefaultValueFactory = _ => Environment.ProcessorCount };
         var run = new Command("run", "Explore one scenario on one profile; print violations by kind with the first schedule of each, step by step");
-        foreach (var o in new Option[] { abi, scenario, schedules, seed, strategy, save })
+        foreach (var o in new Option[] { abi, scenario, schedules, seed, strategy, jobs, save })
         {
             run.Options.Add(o);
         }
@@ -38,12 +39,17 @@ internal static class LabCommands
                 throw new CliException("--schedules must be at least 1", CliException.Usage);
             }
 
+            if (r.GetValue(jobs) < 1)
+            {
+                throw new CliException("--jobs must be at least 1", CliException.Usage);
+            }
+
             if (!spec.AppliesTo(profile))
             {
                 Console.Out.WriteLine($"note: {spec.Name} is about {string.Join(", ", spec.Abis!.Select(AbiProfiles.Name))}; its agents do not use {AbiProfiles.Name(profile)}'s attribute");
             }
 
-            var exploration = Explorer.Explore(spec, profile, r.GetValue(strategy)!, r.GetValue(schedules), r.GetValue(seed));
+            var exploration = Explorer.Explore(spec, profile, r.GetValue(strategy)!, r.GetValue(schedules), r.GetValue(seed), jobs: r.GetValue(jobs));
             var found = exploration.ByKind;
             Console.Out.WriteLine($"{spec.Name} on {AbiProfiles.Name(profile)}: {exploration.Schedules} {r.GetValue(strategy)} schedules in {sw.ElapsedMilliseconds} ms" +
                                   (exploration.Exhausted ? " (every schedule within the bound)" : ""));
@@ -84,6 +90,7 @@ internal static class LabCommands
         matrix.Options.Add(json);
         matrix.Options.Add(matrixSchedules);
         matrix.Options.Add(strategy);
+        matrix.Options.Add(jobs);
         matrix.SetAction(r =>
         {
             int n = r.GetValue(matrixSchedules);
@@ -92,12 +99,17 @@ internal static class LabCommands
                 throw new CliException("--schedules must be at least 1", CliException.Usage);
             }
 
+            if (r.GetValue(jobs) < 1)
+            {
+                throw new CliException("--jobs must be at least 1", CliException.Usage);
+            }
+
             var cells = new List<(string Abi, string Scenario, int Schedules, Dictionary<string, int> Violations, Dictionary<string, int> Reported)>();
             foreach (var spec in BuiltinScenarios.All)
             {
                 foreach (var profile in Enum.GetValues<AbiProfile>().Where(spec.AppliesTo))
                 {
-                    var found = Explorer.Explore(spec, profile, r.GetValue(strategy)!, n);
+                    var found = Explorer.Explore(spec, profile, r.GetValue(strategy)!, n, jobs: r.GetValue(jobs));
                     cells.Add((AbiProfiles.Name(profile), spec.Name, found.Schedules, found.ByKind.ToDictionary(kv => kv.Key, kv => kv.Value.Count), found.Reported));
                 }
             }

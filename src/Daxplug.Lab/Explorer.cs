@@ -66,7 +66,12 @@ public static class Explorer
     /// <paramref name="firstSeed"/>; dfs enumerates schedules with at most <paramref name="dfsBound"/> preemptions
     /// in depth-first order until the space is exhausted or <paramref name="schedules"/> have run.
     /// </summary>
-    public static Exploration Explore(ScenarioSpec spec, AbiProfile abi, string strategy, int schedules, int firstSeed = 0, int pctDepth = 3, int dfsBound = 2)
+    /// <remarks>Random and PCT schedules are independent of each other, so they run on <paramref name="jobs"/>
+    /// threads (default: one per core); results are counted in seed order, so the outcome (and the first
+    /// schedule of each violation kind) does not depend on how many ran at once. DFS derives each schedule from
+    /// the one before and runs on one thread.</remarks>
+    public static Exploration Explore(ScenarioSpec spec, AbiProfile abi, string strategy, int schedules, int firstSeed = 0, int pctDepth = 3, int dfsBound = 2,
+        int jobs = 0)
     {
         var byKind = new Dictionary<string, (int Count, ScheduleResult First)>();
         var reported = new Dictionary<string, int>();
@@ -86,20 +91,12 @@ public static class Explorer
         switch (strategy)
         {
             case "random":
-                for (int seed = firstSeed; seed < firstSeed + schedules; seed++)
-                {
-                    Count(RunOne(spec, abi, new RandomStrategy(seed), seed));
-                }
-
+                RunSeeds(seed => RunOne(spec, abi, new RandomStrategy(seed), seed), firstSeed, schedules, jobs, Count);
                 return new Exploration(schedules, false, byKind, reported);
             case "pct":
                 // k, the schedule length PCT spreads its change points over: that of an unpreempted run.
                 int steps = Math.Max(1, RunOne(spec, abi, new DfsStrategy([]), 0).Trace.Count);
-                for (int seed = firstSeed; seed < firstSeed + schedules; seed++)
-                {
-                    Count(RunOne(spec, abi, new PctStrategy(seed, pctDepth, steps), seed));
-                }
-
+                RunSeeds(seed => RunOne(spec, abi, new PctStrategy(seed, pctDepth, steps), seed), firstSeed, schedules, jobs, Count);
                 return new Exploration(schedules, false, byKind, reported);
             case "dfs":
                 List<int>? prefix = [];
@@ -114,6 +111,24 @@ public static class Explorer
                 return new Exploration(n, prefix is null, byKind, reported);
             default:
                 throw new ArgumentException($"unknown strategy '{strategy}' (one of: {string.Join(", ", Strategies)})");
+        }
+    }
+
+    // Runs count seeds from first on up to jobs threads, a batch at a time, and hands each result to count in seed
+    // order.
+    private static void RunSeeds(Func<int, ScheduleResult> run, int first, int count, int jobs, Action<ScheduleResult> counted)
+    {
+        jobs = jobs > 0 ? jobs : Environment.ProcessorCount;
+        const int Batch = 256;
+        var results = new ScheduleResult[Math.Min(Batch, count)];
+        for (int start = 0; start < count; start += Batch)
+        {
+            int n = Math.Min(Batch, count - start);
+            Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = jobs }, i => results[i] = run(first + start + i));
+            for (int i = 0; i < n; i++)
+            {
+                counted(results[i]);
+            }
         }
     }
 

@@ -115,4 +115,25 @@ public class SavedScheduleTests
             File.Delete(file);
         }
     }
+
+    [Theory]
+    [InlineData("random")]
+    [InlineData("pct")]
+    public void Exploration_DoesNotDependOnHowManySchedulesRunAtOnce(string strategy)
+    {
+        // 600 schedules: more than one batch of the parallel explorer.
+        var spec = BuiltinScenarios.Find("unplug-vs-udev-vs-kdump")!;
+        var one = Explorer.Explore(spec, AbiProfile.Mainline, strategy, 600, jobs: 1);
+        var three = Explorer.Explore(spec, AbiProfile.Mainline, strategy, 600, jobs: 3);
+        Assert.NotEmpty(one.ByKind);
+        Assert.Equal(one.ByKind.Keys.Order(), three.ByKind.Keys.Order());
+        foreach (var (kind, (count, first)) in one.ByKind)
+        {
+            Assert.Equal(count, three.ByKind[kind].Count);
+            Assert.Equal(first.Seed, three.ByKind[kind].First.Seed);
+            Assert.Equal(first.Trace, three.ByKind[kind].First.Trace);
+        }
+
+        Assert.Equal(one.Reported.OrderBy(kv => kv.Key), three.Reported.OrderBy(kv => kv.Key));
+    }
 }

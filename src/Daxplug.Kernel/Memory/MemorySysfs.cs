@@ -27,8 +27,8 @@ internal static class MemorySysfs
         }
         memory.Add(Uevent.File(kernel, "/devices/system/memory", "memory"));
         memory.Add(new KernfsDir("power"));
-        var recent = new BlockDirCache();
-        memory.AddSource(KernfsSource.ById("memory", () => kernel.Blocks.Ids(), id => kernel.Blocks.Find(id) is { } b ? recent.Get(b, () => BlockDir(kernel, b)) : null));
+        var recent = new BlockDirCache(() => kernel.Blocks.Count, mem => BlockDir(kernel, mem));
+        memory.AddSource(KernfsSource.ById("memory", () => kernel.Blocks.Ids(), id => kernel.Blocks.Find(id) is { } b ? recent.Get(b) : null));
 
         var bus = sys.Dir("bus").Dir("memory");
         bus.Dir("devices").AddSource(KernfsSource.ById("memory", () => kernel.Blocks.Ids(),
@@ -100,26 +100,58 @@ internal static class MemorySysfs
         return Errno.None;
     }
 
-    private static KernfsDir BlockDir(KernelModel kernel, MemoryBlock mem)
+    // A memoryN directory. Its files are made when first looked up: a reader of every block's state (lsmem, a
+    // kdump rule, the race lab's agents) then pays for two files per block, not ten.
+    private static KernfsDir BlockDir(KernelModel kernel, MemoryBlock mem) =>
+        new KernfsDir($"memory{mem.Id}").AddSource(new BlockFiles(kernel, mem));
+
+    private sealed class BlockFiles(KernelModel kernel, MemoryBlock mem) : IKernfsSource
     {
-        var hp = kernel.Hotplug;
-        var dir = new KernfsDir($"memory{mem.Id}");
-        // Models phys_index_show(): the block id as "%08lx\n".
-        dir.Add(KernfsAttribute.ReadOnly("phys_index", () => KernelFormat.Hex((ulong)mem.Id, 8) + "\n"));
-        // Models phys_device_show(): arch_get_memory_phys_device() is 0 except on s390.
-        dir.Add(KernfsAttribute.ReadOnly("phys_device", () => "0\n"));
-        // Models state_show().
-        dir.Add(KernfsAttribute.ReadWrite("state", () => MemorySysfsNames.State(mem.State) + "\n", buf => hp.StateStore(mem, buf)));
-        // Models online_show() (drivers/base/core.c): !dev->offline.
-        dir.Add(KernfsAttribute.ReadWrite("online", () => (mem.DeviceOffline ? "0" : "1") + "\n", buf => hp.OnlineStore(mem, buf)));
-        // Models removable_show(): IS_ENABLED(CONFIG_MEMORY_HOTREMOVE), a legacy constant.
-        dir.Add(KernfsAttribute.ReadOnly("removable", () => "1\n"));
-        dir.Add(KernfsAttribute.ReadOnly("valid_zones", () => hp.ValidZones(mem)));
-        dir.Add(Uevent.File(kernel, MemoryHotplug.DevPath(mem), "memory"));
-        dir.Add(new KernfsLink("subsystem", "../../../../bus/memory"));
-        dir.Add(new KernfsLink($"node{mem.Nid}", $"../../node/node{mem.Nid}"));
-        dir.Add(new KernfsDir("power"));
-        return dir;
+        // In the order a listing shows them; "node" stands for the nodeN link.
+        private static readonly string[] Fixed = ["phys_index", "phys_device", "state", "online", "removable", "valid_zones", "uevent", "subsystem", "node", "power"];
+        private readonly KernfsNode?[] made = new KernfsNode?[Fixed.Length];
+
+        public IEnumerable<string> Names() => Fixed.Select(n => n == "node" ? $"node{mem.Nid}" : n);
+
+        public KernfsNode? Lookup(string name) => Lookup(name.AsSpan());
+
+        public KernfsNode? Lookup(ReadOnlySpan<char> name)
+        {
+            for (int i = 0; i < Fixed.Length; i++)
+            {
+                if (Fixed[i] == "node" ? name.StartsWith("node") && name.SequenceEqual($"node{mem.Nid}") : name.SequenceEqual(Fixed[i]))
+                {
+                    return made[i] ??= Make(Fixed[i]);
+                }
+            }
+
+            return null;
+        }
+
+        private static KernfsAttribute PhysIndex(string line) => KernfsAttribute.ReadOnly("phys_index", () => line);
+
+        private KernfsNode Make(string name)
+        {
+            var hp = kernel.Hotplug;
+            return name switch
+            {
+                // Models phys_index_show(): the block id as "%08lx\n".
+                "phys_index" => PhysIndex(KernelFormat.Hex((ulong)mem.Id, 8) + "\n"),
+                // Models phys_device_show(): arch_get_memory_phys_device() is 0 except on s390.
+                "phys_device" => KernfsAttribute.ReadOnly("phys_device", () => "0\n"),
+                // Models state_show().
+                "state" => KernfsAttribute.ReadWrite("state", () => MemorySysfsNames.StateLine(mem.State), buf => hp.StateStore(mem, buf)),
+                // Models online_show() (drivers/base/core.c): !dev->offline.
+                "online" => KernfsAttribute.ReadWrite("online", () => (mem.DeviceOffline ? "0" : "1") + "\n", buf => hp.OnlineStore(mem, buf)),
+                // Models removable_show(): IS_ENABLED(CONFIG_MEMORY_HOTREMOVE), a legacy constant.
+                "removable" => KernfsAttribute.ReadOnly("removable", () => "1\n"),
+                "valid_zones" => KernfsAttribute.ReadOnly("valid_zones", () => hp.ValidZones(mem)),
+                "uevent" => Uevent.File(kernel, MemoryHotplug.DevPath(mem), "memory"),
+                "subsystem" => new KernfsLink("subsystem", "../../../../bus/memory"),
+                "node" => new KernfsLink($"node{mem.Nid}", $"../../node/node{mem.Nid}"),
+                _ => new KernfsDir("power"),
+            };
+        }
     }
 }
 
@@ -129,20 +161,30 @@ internal static class MemorySysfs
 /// by the block itself, so a block removed and added again gets a new directory. Races between readers only make
 /// a directory twice.
 /// </summary>
-internal sealed class BlockDirCache
+internal sealed class BlockDirCache(Func<int> blocks, Func<MemoryBlock, KernfsDir> make)
 {
-    private readonly Entry?[] slots = new Entry?[4096];
+    private const int MaxSlots = 4096;
+    private Entry?[] slots = [];
 
-    public KernfsDir Get(MemoryBlock mem, Func<KernfsDir> make)
+    public KernfsDir Get(MemoryBlock mem)
     {
-        int slot = (int)(mem.Id & (4096 - 1));
-        if (Volatile.Read(ref slots[slot]) is { } hit && hit.Block == mem)
+        // Sized for the machine (a small one boots often in the race lab and should not pay for 4096 slots),
+        // and grown when blocks are added.
+        var table = Volatile.Read(ref slots);
+        if (table.Length < MaxSlots && table.Length < blocks())
+        {
+            table = new Entry?[Math.Min(MaxSlots, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(blocks(), 16)))];
+            Volatile.Write(ref slots, table);
+        }
+
+        int slot = (int)(mem.Id & (table.Length - 1));
+        if (Volatile.Read(ref table[slot]) is { } hit && hit.Block == mem)
         {
             return hit.Dir;
         }
 
-        var dir = make();
-        Volatile.Write(ref slots[slot], new Entry(mem, dir));
+        var dir = make(mem);
+        Volatile.Write(ref table[slot], new Entry(mem, dir));
         return dir;
     }
 
@@ -157,5 +199,13 @@ public static class MemorySysfsNames
         MemoryBlockState.Online => "online",
         MemoryBlockState.GoingOffline => "going-offline",
         _ => "offline",
+    };
+
+    /// <summary>state_show()'s whole output: the name and a newline.</summary>
+    public static string StateLine(MemoryBlockState state) => state switch
+    {
+        MemoryBlockState.Online => "online\n",
+        MemoryBlockState.GoingOffline => "going-offline\n",
+        _ => "offline\n",
     };
 }

@@ -42,9 +42,12 @@ public sealed class KernfsDir(string name) : KernfsNode(name)
         return this;
     }
 
-    public KernfsNode? Lookup(string name)
+    public KernfsNode? Lookup(string name) => Lookup(name.AsSpan());
+
+    /// <summary>The child called <paramref name="name"/>: fixed children are found without making a string.</summary>
+    public KernfsNode? Lookup(ReadOnlySpan<char> name)
     {
-        if (children.TryGetValue(name, out var node))
+        if (children.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var node))
         {
             return node;
         }
@@ -81,27 +84,43 @@ public sealed class KernfsDir(string name) : KernfsNode(name)
 /// <summary>A dynamic source from two delegates.</summary>
 public sealed class KernfsSource(Func<IEnumerable<string>> names, Func<string, KernfsNode?> lookup) : IKernfsSource
 {
+    // ById's prefix and lookup by id, which parse a name without making a string of it.
+    private string? prefix;
+    private Func<long, KernfsNode?>? make;
+
     public IEnumerable<string> Names() => names();
 
     public KernfsNode? Lookup(string name) => lookup(name);
+
+    public KernfsNode? Lookup(ReadOnlySpan<char> name) => prefix is null ? lookup(name.ToString())
+        : ParseId(name, prefix) is { } id ? make!(id) : null;
 
     /// <summary>
     /// A source of entries named <c>prefix + decimal id</c> (memory12, node3, memory_tier4): the id parser
     /// rejects leading zeros and signs, so "memory012" does not alias memory12.
     /// </summary>
-    public static KernfsSource ById(string prefix, Func<IEnumerable<long>> ids, Func<long, KernfsNode?> make) =>
-        new(() => ids().Select(id => prefix + id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            name => ParseId(name, prefix) is { } id ? make(id) : null);
+    public static KernfsSource ById(string prefix, Func<IEnumerable<long>> ids, Func<long, KernfsNode?> make)
+    {
+        var names = new NameCache(prefix);
+        return new(() => names.Fit(ids()).Select(names.Of), name => ParseId(name, prefix) is { } id ? make(id) : null)
+        {
+            prefix = prefix,
+            make = make,
+        };
+    }
 
     /// <summary>The id of <paramref name="name"/> if it is <paramref name="prefix"/> followed by a canonical decimal.</summary>
-    public static long? ParseId(string name, string prefix)
+    public static long? ParseId(string name, string prefix) => ParseId(name.AsSpan(), prefix);
+
+    /// <summary><see cref="ParseId(string, string)"/> for part of a path.</summary>
+    public static long? ParseId(ReadOnlySpan<char> name, string prefix)
     {
         if (!name.StartsWith(prefix, StringComparison.Ordinal) || name.Length == prefix.Length)
         {
             return null;
         }
 
-        var digits = name.AsSpan(prefix.Length);
+        var digits = name[prefix.Length..];
         if (digits.Length > 1 && digits[0] == '0')
         {
             return null;
@@ -119,5 +138,47 @@ public sealed class KernfsSource(Func<IEnumerable<string>> names, Func<string, K
         }
 
         return value;
+    }
+
+    /// <summary>
+    /// The names of recently listed ids: a listing of /sys/devices/system/memory would otherwise make a string per
+    /// block each time. Direct-mapped and bounded, like the block directory cache; a race only makes a name twice.
+    /// </summary>
+    private sealed class NameCache(string prefix)
+    {
+        private const int MaxSlots = 1024;
+        private Entry?[] slots = [];
+
+        /// <summary>Sizes the cache for a listing of <paramref name="count"/> names (it only grows).</summary>
+        public IEnumerable<long> Fit(IEnumerable<long> ids)
+        {
+            int count = ids.TryGetNonEnumeratedCount(out var n) ? n : MaxSlots;
+            if (slots.Length < MaxSlots && slots.Length < count)
+            {
+                Volatile.Write(ref slots, new Entry?[Math.Min(MaxSlots, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(count, 16)))]);
+            }
+
+            return ids;
+        }
+
+        public string Of(long id)
+        {
+            var table = Volatile.Read(ref slots);
+            int slot = (int)(id & (table.Length - 1));
+            if (table.Length > 0 && Volatile.Read(ref table[slot]) is { } hit && hit.Id == id)
+            {
+                return hit.Name;
+            }
+
+            var entry = new Entry(id, prefix + id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (table.Length > 0)
+            {
+                Volatile.Write(ref table[slot], entry);
+            }
+
+            return entry.Name;
+        }
+
+        private sealed record Entry(long Id, string Name);
     }
 }

@@ -52,4 +52,7 @@ public interface IKernfsSource
 
     /// <summary>The child called <paramref name="name"/>, or null.</summary>
     KernfsNode? Lookup(string name);
+
+    /// <summary>The same, for a name that is part of a longer path (a source may avoid making a string).</summary>
+    KernfsNode? Lookup(ReadOnlySpan<char> name) => Lookup(name.ToString());
 }

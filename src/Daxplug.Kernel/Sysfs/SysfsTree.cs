@@ -14,6 +14,8 @@ public sealed class SysfsTree(KernfsDir root)
 
     private const int MaxSymlinkDepth = 40;
 
+    [ThreadStatic] private static List<KernfsDir>? walkStack;
+
     /// <summary>The directory that "/sys" names.</summary>
     public KernfsDir Root { get; } = root;
 
@@ -26,7 +28,7 @@ public sealed class SysfsTree(KernfsDir root)
     {
         var stack = new List<KernfsDir> { Root };
         var names = new List<string>();
-        var rc = Walk(stack, Components(path), true, 0, out var node, names);
+        var rc = Walk(stack, path, true, 0, out var node, names);
         real = "/sys" + string.Concat(names.Select(n => "/" + n));
         return rc;
     }
@@ -35,9 +37,13 @@ public sealed class SysfsTree(KernfsDir root)
     /// <paramref name="followLast"/> is false, in the last component.</summary>
     public Errno Lookup(string path, out KernfsNode node, bool followLast = true)
     {
-        node = Root;
-        var stack = new List<KernfsDir> { Root };
-        return Walk(stack, Components(path), followLast, 0, out node, []);
+        // The directories walked so far (".." pops one); reused, since a lookup is on the path of every read.
+        var stack = walkStack ??= new List<KernfsDir>(16);
+        stack.Clear();
+        stack.Add(Root);
+        var rc = Walk(stack, path, followLast, 0, out node, null);
+        stack.Clear();
+        return rc;
     }
 
     // Models the EXTRA_OPEN_PERM_CHECK part of kernfs_fop_open() (fs/kernfs/file.c): even root gets EACCES for a
@@ -164,30 +170,34 @@ public sealed class SysfsTree(KernfsDir root)
         return Errno.None;
     }
 
-    /// <summary>The components of a path below "/sys" ("/sys/a/b" and "a/b" give [a, b]).</summary>
-    public static IReadOnlyList<string> Components(string path)
-    {
-        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        return path.StartsWith('/') && parts.Length > 0 && parts[0] == "sys" ? parts[1..] : parts;
-    }
-
-    private Errno Walk(List<KernfsDir> stack, IReadOnlyList<string> parts, bool followLast, int depth, out KernfsNode node, List<string> names)
+    // Resolves path one component at a time without splitting it: a lookup is on the path of every read, and
+    // the race lab reads thousands of attributes a second. "/sys/a" and "a" name the same thing.
+    private Errno Walk(List<KernfsDir> stack, string path, bool followLast, int depth, out KernfsNode node, List<string>? names)
     {
         node = stack[^1];
-        for (int i = 0; i < parts.Count; i++)
+        var rest = path.AsSpan();
+        bool absolute = rest.StartsWith('/');
+        bool first = true;
+        while (NextComponent(ref rest, out var part))
         {
-            var part = parts[i];
-            if (part == ".")
+            if (first && absolute && part is "sys")
+            {
+                first = false;
+                continue;
+            }
+
+            first = false;
+            if (part is ".")
             {
                 continue;
             }
 
-            if (part == "..")
+            if (part is "..")
             {
                 if (stack.Count > 1)
                 {
                     stack.RemoveAt(stack.Count - 1);
-                    names.RemoveAt(names.Count - 1);
+                    names?.RemoveAt(names.Count - 1);
                 }
 
                 node = stack[^1];
@@ -200,7 +210,7 @@ public sealed class SysfsTree(KernfsDir root)
                 return Errno.ENOENT;
             }
 
-            bool last = i == parts.Count - 1;
+            bool last = rest.TrimStart('/').IsEmpty;
             if (child is KernfsLink link && (!last || followLast))
             {
                 if (depth >= MaxSymlinkDepth)
@@ -208,7 +218,7 @@ public sealed class SysfsTree(KernfsDir root)
                     return Errno.ELOOP;
                 }
 
-                var rc = Walk(stack, Components(link.Target), true, depth + 1, out child, names);
+                var rc = Walk(stack, link.Target, true, depth + 1, out child, names);
                 if (rc != Errno.None)
                 {
                     return rc;
@@ -221,7 +231,7 @@ public sealed class SysfsTree(KernfsDir root)
                 if (child != stack[^1])
                 {
                     stack.Add(dir);
-                    names.Add(dir.Name);
+                    names?.Add(dir.Name);
                 }
             }
             else if (!last)
@@ -230,10 +240,20 @@ public sealed class SysfsTree(KernfsDir root)
             }
             else if (child is not KernfsLink || !followLast)
             {
-                names.Add(child.Name);
+                names?.Add(child.Name);
             }
         }
 
         return Errno.None;
+    }
+
+    // The next non-empty component of rest, which moves past it.
+    private static bool NextComponent(ref ReadOnlySpan<char> rest, out ReadOnlySpan<char> part)
+    {
+        rest = rest.TrimStart('/');
+        int end = rest.IndexOf('/');
+        part = end < 0 ? rest : rest[..end];
+        rest = end < 0 ? [] : rest[end..];
+        return !part.IsEmpty;
     }
 }

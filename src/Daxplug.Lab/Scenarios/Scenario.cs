@@ -286,6 +286,12 @@ public sealed class ScenarioRun
         }
     }
 
+    private static readonly (string File, Func<string, bool> Valid)[] KdumpFiles =
+    [
+        ("state", v => v is "online\n" or "offline\n" or "going-offline\n"),
+        ("phys_index", v => v.Length == 9 && v.EndsWith('\n')),
+    ];
+
     // A kdump-style reader (its udev rule reloads the crash kernel on memory add/remove and reads every block):
     // lists /sys/devices/system/memory and reads each listed block's state and phys_index. A block may vanish
     // between the listing and the read (ENOENT); any other error, or a value outside the ABI, is a violation.
@@ -301,11 +307,7 @@ public sealed class ScenarioRun
 
             foreach (var name in names.Where(n => n.StartsWith("memory", StringComparison.Ordinal) && n.Length > 6 && char.IsDigit(n[6])))
             {
-                foreach (var (file, valid) in new (string, Func<string, bool>)[]
-                         {
-                             ("state", v => v is "online\n" or "offline\n" or "going-offline\n"),
-                             ("phys_index", v => v.Length == 9 && v.EndsWith('\n')),
-                         })
+                foreach (var (file, valid) in KdumpFiles)
                 {
                     var rc = kernel.Sysfs.Read($"/sys/devices/system/memory/{name}/{file}", out var text);
                     if (rc == Errno.ENOENT)
