@@ -29,6 +29,16 @@ public sealed class UeventBus
     /// <summary>Emits ACTION, DEVPATH, SUBSYSTEM, the extra keys, and SEQNUM, in the kernel's order.</summary>
     public void Emit(string action, string devPath, string subsystem, params (string Key, string Value)[] extra)
     {
+        lock (subscribers)
+        {
+            if (subscribers.Count == 0)
+            {
+                // Nobody listens (a booting or lab kernel): the event only takes its sequence number.
+                ++seqnum;
+                return;
+            }
+        }
+
         var env = new Dictionary<string, string>
         {
             ["ACTION"] = action,

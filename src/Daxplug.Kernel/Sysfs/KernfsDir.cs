@@ -6,26 +6,38 @@ namespace Daxplug.Kernel.Sysfs;
 /// </summary>
 public sealed class KernfsDir(string name) : KernfsNode(name)
 {
-    private readonly Dictionary<string, KernfsNode> children = new(StringComparer.Ordinal);
-    private readonly List<string> order = [];
+    // Fixed children in the order a listing shows them. Most directories have a handful, found by a linear
+    // search; a directory with many gets a dictionary as well.
+    private const int IndexFrom = 16;
+    private readonly List<KernfsNode> children = [];
+    private Dictionary<string, KernfsNode>? index;
     private readonly List<IKernfsSource> sources = [];
 
     /// <summary>Adds a fixed child and returns this directory, for chaining.</summary>
     public KernfsDir Add(KernfsNode node)
     {
-        if (!children.TryAdd(node.Name, node))
+        if (Fixed(node.Name) is not null)
         {
             throw new InvalidOperationException($"duplicate sysfs entry {node.Name} in {Name}");
         }
 
-        order.Add(node.Name);
+        children.Add(node);
+        if (index is not null)
+        {
+            index.Add(node.Name, node);
+        }
+        else if (children.Count >= IndexFrom)
+        {
+            index = children.ToDictionary(c => c.Name, StringComparer.Ordinal);
+        }
+
         return this;
     }
 
     /// <summary>Adds a fixed subdirectory and returns it.</summary>
     public KernfsDir Dir(string name)
     {
-        if (children.TryGetValue(name, out var existing))
+        if (Fixed(name) is { } existing)
         {
             return existing as KernfsDir ?? throw new InvalidOperationException($"{name} is not a directory");
         }
@@ -33,6 +45,24 @@ public sealed class KernfsDir(string name) : KernfsNode(name)
         var dir = new KernfsDir(name);
         Add(dir);
         return dir;
+    }
+
+    private KernfsNode? Fixed(ReadOnlySpan<char> name)
+    {
+        if (index is not null)
+        {
+            return index.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var node) ? node : null;
+        }
+
+        foreach (var child in children)
+        {
+            if (name.SequenceEqual(child.Name))
+            {
+                return child;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Adds a dynamic source of children and returns this directory.</summary>
@@ -47,7 +77,7 @@ public sealed class KernfsDir(string name) : KernfsNode(name)
     /// <summary>The child called <paramref name="name"/>: fixed children are found without making a string.</summary>
     public KernfsNode? Lookup(ReadOnlySpan<char> name)
     {
-        if (children.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var node))
+        if (Fixed(name) is { } node)
         {
             return node;
         }
@@ -66,9 +96,9 @@ public sealed class KernfsDir(string name) : KernfsNode(name)
 
     public IEnumerable<string> List()
     {
-        foreach (var name in order)
+        foreach (var child in children)
         {
-            yield return name;
+            yield return child.Name;
         }
 
         foreach (var source in sources)
