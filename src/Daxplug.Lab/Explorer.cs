@@ -66,12 +66,12 @@ public static class Explorer
     /// <paramref name="firstSeed"/>; dfs enumerates schedules with at most <paramref name="dfsBound"/> preemptions
     /// in depth-first order until the space is exhausted or <paramref name="schedules"/> have run.
     /// </summary>
-    /// <remarks>Random and PCT schedules are independent of each other, so they run on <paramref name="jobs"/>
-    /// threads (default: one per core); results are counted in seed order, so the outcome (and the first
+    /// <remarks>Random and PCT schedules are independent of each other, so they can run on <paramref name="jobs"/>
+    /// threads (0: one per core); results are counted in seed order, so the outcome (and the first
     /// schedule of each violation kind) does not depend on how many ran at once. DFS derives each schedule from
     /// the one before and runs on one thread.</remarks>
     public static Exploration Explore(ScenarioSpec spec, AbiProfile abi, string strategy, int schedules, int firstSeed = 0, int pctDepth = 3, int dfsBound = 2,
-        int jobs = 0)
+        int jobs = 1)
     {
         var byKind = new Dictionary<string, (int Count, ScheduleResult First)>();
         var reported = new Dictionary<string, int>();
@@ -114,20 +114,31 @@ public static class Explorer
         }
     }
 
-    // Runs count seeds from first on up to jobs threads, a batch at a time, and hands each result to count in seed
-    // order.
+    // Runs count seeds from first on up to jobs threads, a small batch at a time (a result that waits to be counted
+    // outlives the young generation), and hands each result to count in seed order.
     private static void RunSeeds(Func<int, ScheduleResult> run, int first, int count, int jobs, Action<ScheduleResult> counted)
     {
         jobs = jobs > 0 ? jobs : Environment.ProcessorCount;
-        const int Batch = 256;
-        var results = new ScheduleResult[Math.Min(Batch, count)];
-        for (int start = 0; start < count; start += Batch)
+        if (jobs == 1)
         {
-            int n = Math.Min(Batch, count - start);
+            for (int seed = first; seed < first + count; seed++)
+            {
+                counted(run(seed));
+            }
+
+            return;
+        }
+
+        int batch = 8 * jobs;
+        var results = new ScheduleResult?[batch];
+        for (int start = 0; start < count; start += batch)
+        {
+            int n = Math.Min(batch, count - start);
             Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = jobs }, i => results[i] = run(first + start + i));
             for (int i = 0; i < n; i++)
             {
-                counted(results[i]);
+                counted(results[i]!);
+                results[i] = null;
             }
         }
     }
