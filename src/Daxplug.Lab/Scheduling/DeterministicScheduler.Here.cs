@@ -66,6 +66,7 @@ public sealed partial class DeterministicScheduler
 
     private async ValueTask AgentMainAsync(Agent agent)
     {
+        Exception? error = null;
         try
         {
             if (!aborted)
@@ -73,21 +74,11 @@ public sealed partial class DeterministicScheduler
                 await agent.AsyncBody!();
             }
         }
-        catch (LabAbort)
-        {
-        }
         catch (Exception e)
         {
-            lock (gate)
-            {
-                Failure ??= $"{agent.Name}: {e.GetType().Name}: {e.Message}";
-            }
+            error = e;
         }
 
-        lock (gate)
-        {
-            agent.Done = true;
-            SwitchLocked(agent, "exit");
-        }
+        Exited(agent, error);
     }
 }

@@ -43,6 +43,7 @@ public sealed partial class DeterministicScheduler
     private void AgentMain(Agent agent)
     {
         agent.Go.Wait();
+        Exception? error = null;
         try
         {
             if (!aborted)
@@ -57,22 +58,12 @@ public sealed partial class DeterministicScheduler
                 }
             }
         }
-        catch (LabAbort)
-        {
-        }
         catch (Exception e)
         {
-            lock (gate)
-            {
-                Failure ??= $"{agent.Name}: {e.GetType().Name}: {e.Message}";
-            }
+            error = e;
         }
 
-        lock (gate)
-        {
-            agent.Done = true;
-            SwitchLocked(agent, "exit");
-        }
+        Exited(agent, error);
     }
 
     /// <summary>

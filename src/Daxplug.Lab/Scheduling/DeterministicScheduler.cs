@@ -130,6 +130,22 @@ public sealed partial class DeterministicScheduler : IKernelScheduler
     // The agent the calling thread runs, if it is one of this scheduler's.
     private Agent? Me() => current is { } a && a.Id < agents.Count && agents[a.Id] == a ? a : null;
 
+    // An agent's body ended, by returning or throwing error (an abort's unwinding is not a failure); the next
+    // agent runs.
+    private void Exited(Agent agent, Exception? error)
+    {
+        lock (gate)
+        {
+            if (error is not null and not LabAbort)
+            {
+                Failure ??= $"{agent.Name}: {error.GetType().Name}: {error.Message}";
+            }
+
+            agent.Done = true;
+            SwitchLocked(agent, "exit");
+        }
+    }
+
     // A point: the strategy picks who runs next. On a thread of its own the agent waits for its turn; on the
     // scheduler's thread it suspends (unless it was picked again) and the run loop resumes the one picked.
     private ValueTask Yield(Agent me, string point)
