@@ -38,7 +38,26 @@ public sealed class DevDax
 
     public int Id { get; internal set; }
 
-    public string Name => $"dax{Region.Id}.{Id}";
+    /// <summary>daxR.N: made again only when the id changes (a deleted device gets -1), since lookups by name
+    /// compare it for every device.</summary>
+    public string Name
+    {
+        get
+        {
+            var cached = name;
+            if (cached is null || cached.Id != Id)
+            {
+                cached = new DevName(Id, $"dax{Region.Id}.{Id}");
+                name = cached;
+            }
+
+            return cached.Text;
+        }
+    }
+
+    private DevName? name;
+
+    private sealed record DevName(int Id, string Text);
 
     /// <summary>The "dax" char device minor (ida in drivers/dax/super.c).</summary>
     public int Minor { get; }
