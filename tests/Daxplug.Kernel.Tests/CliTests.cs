@@ -215,5 +215,20 @@ public class CliTests
         var dfs = CliRunner.Run("lab", "run", "-s", "device-cycle", "--abi", "state-v7", "--strategy", "dfs", "-n", "50");
         Assert.Equal(0, dfs.Exit);
         Assert.Contains("every schedule within the bound", dfs.Out);
+        var noJobs = CliRunner.Run("lab", "matrix", "-n", "1", "--jobs", "0");
+        Assert.Equal(2, noJobs.Exit);
+        Assert.Equal("daxplug: --jobs must be at least 1\n", noJobs.Err);
+    }
+
+    [Fact]
+    public void LabRun_OnTwoThreads_PrintsWhatOneThreadPrints()
+    {
+        // Everything but the first line (it gives the time taken).
+        static string Body(string output) => output[(output.IndexOf('\n') + 1)..];
+        var one = CliRunner.Run("lab", "run", "--abi", "mainline", "-s", "unplug-vs-udev-vs-kdump", "-n", "300");
+        var two = CliRunner.Run("lab", "run", "--abi", "mainline", "-s", "unplug-vs-udev-vs-kdump", "-n", "300", "-j", "2");
+        Assert.Equal(one.Exit, two.Exit);
+        Assert.Contains("split:", one.Out);
+        Assert.Equal(Body(one.Out), Body(two.Out));
     }
 }
