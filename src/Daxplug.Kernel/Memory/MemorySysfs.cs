@@ -27,8 +27,20 @@ internal static class MemorySysfs
         }
         memory.Add(Uevent.File(kernel, "/devices/system/memory", "memory"));
         memory.Add(new KernfsDir("power"));
-        var recent = new BlockDirCache(() => kernel.Blocks.Count, mem => BlockDir(kernel, mem));
-        memory.AddSource(KernfsSource.ById("memory", () => kernel.Blocks.Ids(), id => kernel.Blocks.Find(id) is { } b ? recent.Get(b) : null));
+        // The directories of recently looked-up blocks: a path walk would otherwise make one per read. Keyed by the
+        // block itself, so a block removed and added again gets a new directory.
+        var recent = new SlotCache<MemoryBlock, KernfsDir>(4096);
+        Func<MemoryBlock, KernfsDir> make = mem => BlockDir(kernel, mem);
+        memory.AddSource(KernfsSource.ById("memory", () => kernel.Blocks.Ids(), id =>
+        {
+            if (kernel.Blocks.Find(id) is not { } block)
+            {
+                return null;
+            }
+
+            recent.Fit(kernel.Blocks.Count);
+            return recent.Get(id, block, make);
+        }));
 
         var bus = sys.Dir("bus").Dir("memory");
         bus.Dir("devices").AddSource(KernfsSource.ById("memory", () => kernel.Blocks.Ids(),
@@ -153,42 +165,6 @@ internal static class MemorySysfs
             };
         }
     }
-}
-
-/// <summary>
-/// The directories of recently looked-up blocks: a path walk makes one per lookup otherwise, which costs more than
-/// the read it serves. Direct-mapped by id and bounded (a 500k-block machine keeps at most a few thousand), keyed
-/// by the block itself, so a block removed and added again gets a new directory. Races between readers only make
-/// a directory twice.
-/// </summary>
-internal sealed class BlockDirCache(Func<int> blocks, Func<MemoryBlock, KernfsDir> make)
-{
-    private const int MaxSlots = 4096;
-    private Entry?[] slots = [];
-
-    public KernfsDir Get(MemoryBlock mem)
-    {
-        // Sized for the machine (a small one boots often in the race lab and should not pay for 4096 slots),
-        // and grown when blocks are added.
-        var table = Volatile.Read(ref slots);
-        if (table.Length < MaxSlots && table.Length < blocks())
-        {
-            table = new Entry?[Math.Min(MaxSlots, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(blocks(), 16)))];
-            Volatile.Write(ref slots, table);
-        }
-
-        int slot = (int)(mem.Id & (table.Length - 1));
-        if (Volatile.Read(ref table[slot]) is { } hit && hit.Block == mem)
-        {
-            return hit.Dir;
-        }
-
-        var dir = make(mem);
-        Volatile.Write(ref table[slot], new Entry(mem, dir));
-        return dir;
-    }
-
-    private sealed record Entry(MemoryBlock Block, KernfsDir Dir);
 }
 
 /// <summary>state_show()'s names for the memory block states.</summary>

@@ -114,30 +114,16 @@ public sealed class KernfsDir(string name) : KernfsNode(name)
 /// <summary>A dynamic source from two delegates.</summary>
 public sealed class KernfsSource(Func<IEnumerable<string>> names, Func<string, KernfsNode?> lookup) : IKernfsSource
 {
-    // ById's prefix and lookup by id, which parse a name without making a string of it.
-    private string? prefix;
-    private Func<long, KernfsNode?>? make;
-
     public IEnumerable<string> Names() => names();
 
     public KernfsNode? Lookup(string name) => lookup(name);
-
-    public KernfsNode? Lookup(ReadOnlySpan<char> name) => prefix is null ? lookup(name.ToString())
-        : ParseId(name, prefix) is { } id ? make!(id) : null;
 
     /// <summary>
     /// A source of entries named <c>prefix + decimal id</c> (memory12, node3, memory_tier4): the id parser
     /// rejects leading zeros and signs, so "memory012" does not alias memory12.
     /// </summary>
-    public static KernfsSource ById(string prefix, Func<IEnumerable<long>> ids, Func<long, KernfsNode?> make)
-    {
-        var names = new NameCache(prefix);
-        return new(() => names.Fit(ids()).Select(names.Of), name => ParseId(name, prefix) is { } id ? make(id) : null)
-        {
-            prefix = prefix,
-            make = make,
-        };
-    }
+    public static IKernfsSource ById(string prefix, Func<IEnumerable<long>> ids, Func<long, KernfsNode?> make) =>
+        new IdSource(prefix, ids, make);
 
     /// <summary>The id of <paramref name="name"/> if it is <paramref name="prefix"/> followed by a canonical decimal.</summary>
     public static long? ParseId(string name, string prefix) => ParseId(name.AsSpan(), prefix);
@@ -170,45 +156,65 @@ public sealed class KernfsSource(Func<IEnumerable<string>> names, Func<string, K
         return value;
     }
 
-    /// <summary>
-    /// The names of recently listed ids: a listing of /sys/devices/system/memory would otherwise make a string per
-    /// block each time. Direct-mapped and bounded, like the block directory cache; a race only makes a name twice.
-    /// </summary>
-    private sealed class NameCache(string prefix)
+    // ById: parses a name in place (it is part of a path being walked), and keeps the names of recently listed ids,
+    // since a listing of /sys/devices/system/memory would otherwise make a string per block each time.
+    private sealed class IdSource(string prefix, Func<IEnumerable<long>> ids, Func<long, KernfsNode?> make) : IKernfsSource
     {
-        private const int MaxSlots = 1024;
-        private Entry?[] slots = [];
+        private readonly SlotCache<long, string> names = new(1024);
+        private readonly Func<long, string> nameOf = id => prefix + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-        /// <summary>Sizes the cache for a listing of <paramref name="count"/> names (it only grows).</summary>
-        public IEnumerable<long> Fit(IEnumerable<long> ids)
+        public IEnumerable<string> Names()
         {
-            int count = ids.TryGetNonEnumeratedCount(out var n) ? n : MaxSlots;
-            if (slots.Length < MaxSlots && slots.Length < count)
-            {
-                Volatile.Write(ref slots, new Entry?[Math.Min(MaxSlots, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(count, 16)))]);
-            }
-
-            return ids;
+            var listed = ids();
+            names.Fit(listed.TryGetNonEnumeratedCount(out var n) ? n : int.MaxValue);
+            return listed.Select(id => names.Get(id, id, nameOf));
         }
 
-        public string Of(long id)
-        {
-            var table = Volatile.Read(ref slots);
-            int slot = (int)(id & (table.Length - 1));
-            if (table.Length > 0 && Volatile.Read(ref table[slot]) is { } hit && hit.Id == id)
-            {
-                return hit.Name;
-            }
+        public KernfsNode? Lookup(string name) => Lookup(name.AsSpan());
 
-            var entry = new Entry(id, prefix + id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            if (table.Length > 0)
-            {
-                Volatile.Write(ref table[slot], entry);
-            }
-
-            return entry.Name;
-        }
-
-        private sealed record Entry(long Id, string Name);
+        public KernfsNode? Lookup(ReadOnlySpan<char> name) => ParseId(name, prefix) is { } id ? make(id) : null;
     }
+}
+
+/// <summary>
+/// Values made for recently used keys, direct-mapped by a numeric id: sized for the number of entries expected
+/// (<see cref="Fit"/>, it only grows) up to a bound, so a small machine, booted thousands of times a second in the
+/// race lab, pays for a few slots and a 500k-block machine keeps at most the bound. A slot holds its key, so an id
+/// whose object was replaced (a block removed and added again) gets a new value. Races between callers only make a
+/// value twice.
+/// </summary>
+internal sealed class SlotCache<TKey, TValue>(int maxSlots)
+    where TKey : notnull
+{
+    private Entry?[] slots = [];
+
+    public void Fit(int expected)
+    {
+        if (slots.Length < maxSlots && slots.Length < expected)
+        {
+            int size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(expected, 16, maxSlots));
+            Volatile.Write(ref slots, new Entry?[size]);
+        }
+    }
+
+    public TValue Get(long id, TKey key, Func<TKey, TValue> make)
+    {
+        var table = Volatile.Read(ref slots);
+        if (table.Length == 0)
+        {
+            return make(key);
+        }
+
+        int slot = (int)(id & (table.Length - 1));
+        if (Volatile.Read(ref table[slot]) is { } hit && EqualityComparer<TKey>.Default.Equals(hit.Key, key))
+        {
+            return hit.Value;
+        }
+
+        var value = make(key);
+        Volatile.Write(ref table[slot], new Entry(key, value));
+        return value;
+    }
+
+    private sealed record Entry(TKey Key, TValue Value);
 }
