@@ -88,15 +88,7 @@ public static class Discover
         // otherwise cost 8192 failed opens).
         if (ids.Count > 16 && sysfs.List(Memory, out var names) == 0)
         {
-            var present = new HashSet<ulong>();
-            foreach (var n in names)
-            {
-                if (n.StartsWith("memory", StringComparison.Ordinal) && ulong.TryParse(n.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-                {
-                    present.Add(id);
-                }
-            }
-
+            var present = BlockIds(names).ToHashSet();
             ids = ids.Where(present.Contains).ToList();
         }
 
@@ -168,34 +160,33 @@ public static class Discover
     /// <summary>Every memory block; nodes from one listing per node directory (as daxctl walks them).</summary>
     public static List<BlockInfo> AllBlocks(ISysfs sysfs, ulong blockSize)
     {
-        var nodeOf = new Dictionary<long, int>();
+        var nodeOf = new Dictionary<ulong, int>();
         sysfs.List("/sys/devices/system/node", out var nodes);
         foreach (var node in nodes.Where(n => n.StartsWith("node", StringComparison.Ordinal) && n.Length > 4 && char.IsAsciiDigit(n[4])))
         {
             int nid = int.Parse(node[4..], CultureInfo.InvariantCulture);
             sysfs.List($"/sys/devices/system/node/{node}", out var entries);
-            foreach (var e in entries)
+            foreach (var id in BlockIds(entries))
             {
-                if (e.StartsWith("memory", StringComparison.Ordinal) && long.TryParse(e.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-                {
-                    nodeOf[id] = nid;
-                }
+                nodeOf[id] = nid;
             }
         }
 
         sysfs.List(Memory, out var names);
-        var ids = new List<ulong>();
+        var ids = BlockIds(names).Order().ToList();
+        return BlocksById(sysfs, blockSize, ids, id => nodeOf.GetValueOrDefault(id, -1), Detail.Full);
+    }
+
+    // The block ids a directory listing names (memoryN entries; the other files are skipped).
+    private static IEnumerable<ulong> BlockIds(IEnumerable<string> names)
+    {
         foreach (var name in names)
         {
             if (name.StartsWith("memory", StringComparison.Ordinal) && ulong.TryParse(name.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
             {
-                ids.Add(id);
+                yield return id;
             }
         }
-
-        ids.Sort();
-        var blocks = BlocksById(sysfs, blockSize, ids, id => nodeOf.GetValueOrDefault((long)id, -1), Detail.Full);
-        return blocks;
     }
 
     private static DeviceInfo ReadDevice(ISysfs sysfs, string name, ulong bs, Dictionary<string, RegionInfo> regions, Detail detail)
