@@ -38,7 +38,7 @@ internal static class MemorySysfs
                 return null;
             }
 
-            recent.Fit(kernel.Blocks.Count);
+            recent.Fit(kernel.Blocks.Ids() is { Length: > 0 } ids ? ids[^1] : 0);
             return recent.Get(id, block, make);
         }));
 
@@ -140,30 +140,41 @@ internal static class MemorySysfs
             return null;
         }
 
-        private static KernfsAttribute PhysIndex(string line) => KernfsAttribute.ReadOnly("phys_index", () => line);
-
-        private KernfsNode Make(string name)
+        private KernfsNode Make(string name) => name switch
         {
-            var hp = kernel.Hotplug;
-            return name switch
-            {
-                // Models phys_index_show(): the block id as "%08lx\n".
-                "phys_index" => PhysIndex(KernelFormat.Hex((ulong)mem.Id, 8) + "\n"),
-                // Models phys_device_show(): arch_get_memory_phys_device() is 0 except on s390.
-                "phys_device" => KernfsAttribute.ReadOnly("phys_device", () => "0\n"),
-                // Models state_show().
-                "state" => KernfsAttribute.ReadWrite("state", () => MemorySysfsNames.StateLine(mem.State), buf => hp.StateStore(mem, buf)),
-                // Models online_show() (drivers/base/core.c): !dev->offline.
-                "online" => KernfsAttribute.ReadWrite("online", () => (mem.DeviceOffline ? "0" : "1") + "\n", buf => hp.OnlineStore(mem, buf)),
-                // Models removable_show(): IS_ENABLED(CONFIG_MEMORY_HOTREMOVE), a legacy constant.
-                "removable" => KernfsAttribute.ReadOnly("removable", () => "1\n"),
-                "valid_zones" => KernfsAttribute.ReadOnly("valid_zones", () => hp.ValidZones(mem)),
-                "uevent" => Uevent.File(kernel, MemoryHotplug.DevPath(mem), "memory"),
-                "subsystem" => new KernfsLink("subsystem", "../../../../bus/memory"),
-                "node" => new KernfsLink($"node{mem.Nid}", $"../../node/node{mem.Nid}"),
-                _ => new KernfsDir("power"),
-            };
-        }
+            "phys_index" or "phys_device" or "removable" => new BlockAttribute(name, 0x124, kernel.Hotplug, mem),
+            "state" or "online" => new BlockAttribute(name, 0x1a4, kernel.Hotplug, mem),
+            "valid_zones" => new BlockAttribute(name, 0x124, kernel.Hotplug, mem),
+            "uevent" => Uevent.File(kernel, MemoryHotplug.DevPath(mem), "memory"),
+            "subsystem" => new KernfsLink("subsystem", "../../../../bus/memory"),
+            "node" => new KernfsLink($"node{mem.Nid}", $"../../node/node{mem.Nid}"),
+            _ => new KernfsDir("power"),
+        };
+    }
+
+    // A memoryN file: one small object (not a pair of closures) per block that is read.
+    private sealed class BlockAttribute(string name, int mode, MemoryHotplug hp, MemoryBlock mem)
+        : KernfsAttribute(name, mode, canShow: true, canStore: (mode & 0x92) != 0)
+    {
+        private string? physIndex;
+
+        public override string Show() => Name switch
+        {
+            // Models phys_index_show(): the block id as "%08lx\n".
+            "phys_index" => physIndex ??= KernelFormat.Hex((ulong)mem.Id, 8) + "\n",
+            // Models phys_device_show(): arch_get_memory_phys_device() is 0 except on s390.
+            "phys_device" => "0\n",
+            // Models state_show().
+            "state" => MemorySysfsNames.StateLine(mem.State),
+            // Models online_show() (drivers/base/core.c): !dev->offline.
+            "online" => mem.DeviceOffline ? "0\n" : "1\n",
+            // Models removable_show(): IS_ENABLED(CONFIG_MEMORY_HOTREMOVE), a legacy constant.
+            "removable" => "1\n",
+            _ => hp.ValidZones(mem),
+        };
+
+        // Models state_store() and online_store() (drivers/base/core.c).
+        public override ValueTask<Errno> Store(string buf) => Name == "state" ? hp.StateStore(mem, buf) : hp.OnlineStore(mem, buf);
     }
 }
 

@@ -9,9 +9,11 @@ public sealed class KernfsDir(string name) : KernfsNode(name)
     // Fixed children in the order a listing shows them. Most directories have a handful, found by a linear
     // search; a directory with many gets a dictionary as well.
     private const int IndexFrom = 16;
-    private readonly List<KernfsNode> children = [];
+    // Both lists are made on the first add: a memoryN directory, made on every lookup of a block not seen
+    // recently, has one source and no fixed children.
+    private List<KernfsNode>? children;
     private Dictionary<string, KernfsNode>? index;
-    private readonly List<IKernfsSource> sources = [];
+    private List<IKernfsSource>? sources;
 
     /// <summary>Adds a fixed child and returns this directory, for chaining.</summary>
     public KernfsDir Add(KernfsNode node)
@@ -21,7 +23,7 @@ public sealed class KernfsDir(string name) : KernfsNode(name)
             throw new InvalidOperationException($"duplicate sysfs entry {node.Name} in {Name}");
         }
 
-        children.Add(node);
+        (children ??= []).Add(node);
         if (index is not null)
         {
             index.Add(node.Name, node);
@@ -54,11 +56,14 @@ public sealed class KernfsDir(string name) : KernfsNode(name)
             return index.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var node) ? node : null;
         }
 
-        foreach (var child in children)
+        if (children is not null)
         {
-            if (name.SequenceEqual(child.Name))
+            foreach (var child in children)
             {
-                return child;
+                if (name.SequenceEqual(child.Name))
+                {
+                    return child;
+                }
             }
         }
 
@@ -68,7 +73,7 @@ public sealed class KernfsDir(string name) : KernfsNode(name)
     /// <summary>Adds a dynamic source of children and returns this directory.</summary>
     public KernfsDir AddSource(IKernfsSource source)
     {
-        sources.Add(source);
+        (sources ??= new List<IKernfsSource>(1)).Add(source);
         return this;
     }
 
@@ -82,12 +87,15 @@ public sealed class KernfsDir(string name) : KernfsNode(name)
             return node;
         }
 
-        foreach (var source in sources)
+        if (sources is not null)
         {
-            node = source.Lookup(name);
-            if (node is not null)
+            foreach (var source in sources)
             {
-                return node;
+                node = source.Lookup(name);
+                if (node is not null)
+                {
+                    return node;
+                }
             }
         }
 
@@ -96,12 +104,12 @@ public sealed class KernfsDir(string name) : KernfsNode(name)
 
     public IEnumerable<string> List()
     {
-        foreach (var child in children)
+        foreach (var child in children ?? [])
         {
             yield return child.Name;
         }
 
-        foreach (var source in sources)
+        foreach (var source in sources ?? [])
         {
             foreach (var name in source.Names())
             {
@@ -166,7 +174,8 @@ public sealed class KernfsSource(Func<IEnumerable<string>> names, Func<string, K
         public IEnumerable<string> Names()
         {
             var listed = ids();
-            names.Fit(listed.TryGetNonEnumeratedCount(out var n) ? n : int.MaxValue);
+            // Sources list ids ascending: the last is the largest.
+            names.Fit(listed is long[] { Length: > 0 } sorted ? sorted[^1] : listed.TryGetNonEnumeratedCount(out var n) ? n : int.MaxValue);
             return listed.Select(id => names.Get(id, id, nameOf));
         }
 
@@ -177,22 +186,23 @@ public sealed class KernfsSource(Func<IEnumerable<string>> names, Func<string, K
 }
 
 /// <summary>
-/// Values made for recently used keys, direct-mapped by a numeric id: sized for the number of entries expected
-/// (<see cref="Fit"/>, it only grows) up to a bound, so a small machine, booted thousands of times a second in the
-/// race lab, pays for a few slots and a 500k-block machine keeps at most the bound. A slot holds its key, so an id
-/// whose object was replaced (a block removed and added again) gets a new value. Races between callers only make a
-/// value twice.
+/// Values made for recently used keys, direct-mapped by a numeric id: sized to give every id up to the largest
+/// expected one a slot of its own (<see cref="Fit"/>, it only grows) up to a bound, so a small machine, booted
+/// thousands of times a second in the race lab, pays for a few slots, its blocks (ids 0-15 and 32-39, say) do not
+/// evict each other, and a 500k-block machine keeps at most the bound. A slot holds its key, so an id whose object
+/// was replaced (a block removed and added again) gets a new value. Races between callers only make a value twice.
 /// </summary>
 internal sealed class SlotCache<TKey, TValue>(int maxSlots)
     where TKey : notnull
 {
     private Entry?[] slots = [];
 
-    public void Fit(int expected)
+    /// <summary>Grows the table to a slot per id in 0..<paramref name="maxId"/>, within the bound.</summary>
+    public void Fit(long maxId)
     {
-        if (slots.Length < maxSlots && slots.Length < expected)
+        if (slots.Length < maxSlots && slots.Length <= maxId)
         {
-            int size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(expected, 16, maxSlots));
+            int size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(maxId + 1, 16, maxSlots));
             Volatile.Write(ref slots, new Entry?[size]);
         }
     }

@@ -17,20 +17,51 @@ public sealed class KernfsLink(string name, string target) : KernfsNode(name)
 /// trailing newline); store receives the written text up to its first NUL, as a C store() sees it, and returns
 /// <see cref="Errno.None"/> when it consumed the write. A store that takes model locks or reaches a scheduling
 /// point returns a <see cref="ValueTask{Errno}"/> (the race lab may suspend it there); the others return at once.
+/// Most attributes are a pair of delegates; a kind of file made many times over (a memory block's) can derive
+/// and override <see cref="Show"/> and <see cref="Store"/> instead, and cost one small object.
 /// </summary>
-public sealed class KernfsAttribute(string name, int mode, Func<string>? show, Func<string, ValueTask<Errno>>? store)
-    : KernfsNode(name)
+public class KernfsAttribute : KernfsNode
 {
-    public KernfsAttribute(string name, int mode, Func<string>? show, Func<string, Errno>? store)
-        : this(name, mode, show, store is null ? null : buf => new ValueTask<Errno>(store(buf)))
+    private readonly Func<string>? show;
+    private readonly Func<string, ValueTask<Errno>>? store;
+    private readonly Func<string, Errno>? syncStore;
+
+    public KernfsAttribute(string name, int mode, Func<string>? show, Func<string, ValueTask<Errno>>? store)
+        : this(name, mode, show is not null, store is not null)
     {
+        this.show = show;
+        this.store = store;
     }
 
-    public int Mode { get; } = mode;
+    public KernfsAttribute(string name, int mode, Func<string>? show, Func<string, Errno>? store)
+        : this(name, mode, show is not null, store is not null)
+    {
+        this.show = show;
+        syncStore = store;
+    }
 
-    public Func<string>? Show { get; } = show;
+    /// <summary>For a derived attribute: whether it has a show() and a store().</summary>
+    protected KernfsAttribute(string name, int mode, bool canShow, bool canStore)
+        : base(name)
+    {
+        Mode = mode;
+        CanShow = canShow;
+        CanStore = canStore;
+    }
 
-    public Func<string, ValueTask<Errno>>? Store { get; } = store;
+    public int Mode { get; }
+
+    /// <summary>Whether the attribute has a show() (kernfs refuses a read-open without one).</summary>
+    public bool CanShow { get; }
+
+    /// <summary>Whether the attribute has a store() (kernfs refuses a write-open without one).</summary>
+    public bool CanStore { get; }
+
+    /// <summary>The attribute's show(); only when <see cref="CanShow"/>.</summary>
+    public virtual string Show() => show!();
+
+    /// <summary>The attribute's store(); only when <see cref="CanStore"/>.</summary>
+    public virtual ValueTask<Errno> Store(string buf) => syncStore is { } sync ? new(sync(buf)) : store!(buf);
 
     /// <summary>A read-only attribute (0444 unless <paramref name="mode"/> says otherwise).</summary>
     public static KernfsAttribute ReadOnly(string name, Func<string> show, int mode = 0x124) => new(name, mode, show, (Func<string, Errno>?)null);

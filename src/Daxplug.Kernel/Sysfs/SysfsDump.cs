@@ -31,7 +31,7 @@ public static class SysfsDump
                     File.CreateSymbolicLink(target, link.Target);
                     break;
                 case KernfsAttribute attr:
-                    File.WriteAllText(target, attr.Show is not null && (attr.Mode & 0x124) != 0 ? SysfsTree.Show(attr) : "");
+                    File.WriteAllText(target, attr.CanShow && (attr.Mode & 0x124) != 0 ? SysfsTree.Show(attr) : "");
                     File.SetUnixFileMode(target, (UnixFileMode)attr.Mode);
                     count++;
                     break;

@@ -35,7 +35,7 @@ public sealed class SysfsTree(KernfsDir root)
 
     /// <summary>Resolves an absolute ("/sys/…") or root-relative path; symlinks are followed except, if
     /// <paramref name="followLast"/> is false, in the last component.</summary>
-    public Errno Lookup(string path, out KernfsNode node, bool followLast = true)
+    public Errno Lookup(ReadOnlySpan<char> path, out KernfsNode node, bool followLast = true)
     {
         // The directories walked so far (".." pops one); reused, since a lookup is on the path of every read.
         var stack = walkStack ??= new List<KernfsDir>(16);
@@ -48,11 +48,11 @@ public sealed class SysfsTree(KernfsDir root)
 
     // Models the EXTRA_OPEN_PERM_CHECK part of kernfs_fop_open() (fs/kernfs/file.c): even root gets EACCES for a
     // write-open of a file without a w bit, or a read-open of a file without an r bit or a show().
-    public Errno Open(string path, bool read, bool write) => Open(path, read, write, out _);
+    public Errno Open(ReadOnlySpan<char> path, bool read, bool write) => Open(path, read, write, out _);
 
     /// <summary>Open() that also hands back the node it resolved, so that whoever reads or writes it next walks the
     /// path once.</summary>
-    public Errno Open(string path, bool read, bool write, out KernfsNode node)
+    public Errno Open(ReadOnlySpan<char> path, bool read, bool write, out KernfsNode node)
     {
         var rc = Lookup(path, out node);
         if (rc != Errno.None)
@@ -66,12 +66,12 @@ public sealed class SysfsTree(KernfsDir root)
         }
 
         var attr = (KernfsAttribute)node;
-        if (write && ((attr.Mode & 0x92) == 0 || attr.Store is null))
+        if (write && ((attr.Mode & 0x92) == 0 || !attr.CanStore))
         {
             return Errno.EACCES;
         }
 
-        if (read && ((attr.Mode & 0x124) == 0 || attr.Show is null))
+        if (read && ((attr.Mode & 0x124) == 0 || !attr.CanShow))
         {
             return Errno.EACCES;
         }
@@ -79,8 +79,9 @@ public sealed class SysfsTree(KernfsDir root)
         return Errno.None;
     }
 
-    /// <summary>Reads a whole attribute (open for read + read to EOF).</summary>
-    public Errno Read(string path, out string text)
+    /// <summary>Reads a whole attribute (open for read + read to EOF). The path may be a span: a reader of many
+    /// files can build each path in one buffer.</summary>
+    public Errno Read(ReadOnlySpan<char> path, out string text)
     {
         text = "";
         var rc = Open(path, read: true, write: false, out var node);
@@ -101,7 +102,7 @@ public sealed class SysfsTree(KernfsDir root)
     /// <summary>The text of an already-opened attribute, cut to PAGE_SIZE as sysfs_kf_seq_show() does.</summary>
     public static string Show(KernfsAttribute attr)
     {
-        var text = attr.Show!();
+        var text = attr.Show();
         return text.Length > PageSize ? text[..PageSize] : text;
     }
 
@@ -135,7 +136,7 @@ public sealed class SysfsTree(KernfsDir root)
         }
 
         var chunk = data.Length > PageSize ? data[..PageSize] : data;
-        var store = attr.Store!(SysfsText.CString(chunk.Span));
+        var store = attr.Store(SysfsText.CString(chunk.Span));
         return store.IsCompleted ? new(Stored(path, chunk, store.Result)) : Suspended(path, chunk, store);
     }
 
@@ -152,7 +153,7 @@ public sealed class SysfsTree(KernfsDir root)
     public int Write(string path, string value) => Write(path, System.Text.Encoding.Latin1.GetBytes(value));
 
     /// <summary>The names in a directory, or an errno.</summary>
-    public Errno List(string path, out IReadOnlyList<string> names)
+    public Errno List(ReadOnlySpan<char> path, out IReadOnlyList<string> names)
     {
         names = [];
         var rc = Lookup(path, out var node);
@@ -172,10 +173,10 @@ public sealed class SysfsTree(KernfsDir root)
 
     // Resolves path one component at a time without splitting it: a lookup is on the path of every read, and
     // the race lab reads thousands of attributes a second. "/sys/a" and "a" name the same thing.
-    private Errno Walk(List<KernfsDir> stack, string path, bool followLast, int depth, out KernfsNode node, List<string>? names)
+    private Errno Walk(List<KernfsDir> stack, ReadOnlySpan<char> path, bool followLast, int depth, out KernfsNode node, List<string>? names)
     {
         node = stack[^1];
-        var rest = path.AsSpan();
+        var rest = path;
         bool absolute = rest.StartsWith('/');
         bool first = true;
         while (NextComponent(ref rest, out var part))

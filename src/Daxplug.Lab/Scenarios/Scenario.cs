@@ -305,24 +305,41 @@ public sealed class ScenarioRun
                 return;
             }
 
-            foreach (var name in names.Where(n => n.StartsWith("memory", StringComparison.Ordinal) && n.Length > 6 && char.IsDigit(n[6])))
-            {
-                foreach (var (file, valid) in KdumpFiles)
-                {
-                    var rc = kernel.Sysfs.Read($"/sys/devices/system/memory/{name}/{file}", out var text);
-                    if (rc == Errno.ENOENT)
-                    {
-                        continue;
-                    }
+            ReadBlocks(names, step);
+            await kernel.Scheduler.Point("kdump-reader pass");
+        }
+    }
 
-                    if (rc != Errno.None || !valid(text))
-                    {
-                        Violations.Add(new Violation("read-error", $"{name}/{file}: {(rc != Errno.None ? ErrnoText.Name(rc) : $"'{text.TrimEnd()}'")}", step()));
-                    }
-                }
+    // One pass of the kdump reader over the listed blocks (each path is built in one buffer).
+    private void ReadBlocks(IReadOnlyList<string> names, Func<int> step)
+    {
+        const string dir = "/sys/devices/system/memory/";
+        Span<char> path = stackalloc char[128];
+        dir.CopyTo(path);
+        foreach (var name in names)
+        {
+            if (!name.StartsWith("memory", StringComparison.Ordinal) || name.Length <= 6 || !char.IsDigit(name[6]) || dir.Length + name.Length + 16 > path.Length)
+            {
+                continue;
             }
 
-            await kernel.Scheduler.Point("kdump-reader pass");
+            name.CopyTo(path[dir.Length..]);
+            path[dir.Length + name.Length] = '/';
+            foreach (var (file, valid) in KdumpFiles)
+            {
+                int length = dir.Length + name.Length + 1 + file.Length;
+                file.CopyTo(path[(dir.Length + name.Length + 1)..]);
+                var rc = kernel.Sysfs.Read(path[..length], out var text);
+                if (rc == Errno.ENOENT)
+                {
+                    continue;
+                }
+
+                if (rc != Errno.None || !valid(text))
+                {
+                    Violations.Add(new Violation("read-error", $"{name}/{file}: {(rc != Errno.None ? ErrnoText.Name(rc) : $"'{text.TrimEnd()}'")}", step()));
+                }
+            }
         }
     }
 
