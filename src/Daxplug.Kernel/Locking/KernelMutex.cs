@@ -7,6 +7,7 @@ namespace Daxplug.Kernel.Locking;
 public sealed class KernelMutex
 {
     private readonly Func<IKernelScheduler> scheduler;
+    private string? lockPoint, waitPoint, unlockPoint;
 
     public KernelMutex(string name, int rank, Func<IKernelScheduler> scheduler)
     {
@@ -16,6 +17,15 @@ public sealed class KernelMutex
     }
 
     public string Name { get; }
+
+    /// <summary>The names of the scheduling points at this lock (a scheduler's trace shows them), made once.</summary>
+    public string LockPoint => lockPoint ??= "lock " + Name;
+
+    /// <inheritdoc cref="LockPoint"/>
+    public string WaitPoint => waitPoint ??= "wait " + Name;
+
+    /// <inheritdoc cref="LockPoint"/>
+    public string UnlockPoint => unlockPoint ??= "unlock " + Name;
 
     /// <summary>Position in the lock order: a lock may only be taken while holding locks of lower rank.</summary>
     public int Rank { get; }

@@ -16,11 +16,12 @@ public sealed record LogRecord(long Seq, LogLevel Level, string Text);
 public sealed class KernelLog(int capacity = 4096)
 {
     private readonly Queue<LogRecord> records = new();
+    private readonly Lock recordsGate = new();
     private long seq;
 
     public void Print(LogLevel level, string text)
     {
-        lock (records)
+        lock (recordsGate)
         {
             records.Enqueue(new LogRecord(seq++, level, text));
             if (records.Count > capacity)
@@ -40,7 +41,7 @@ public sealed class KernelLog(int capacity = 4096)
     {
         get
         {
-            lock (records)
+            lock (recordsGate)
             {
                 return records.ToArray();
             }

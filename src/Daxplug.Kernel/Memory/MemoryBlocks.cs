@@ -7,13 +7,14 @@ namespace Daxplug.Kernel.Memory;
 public sealed class MemoryBlocks
 {
     private readonly Dictionary<long, MemoryBlock> byId = [];
+    private readonly Lock byIdGate = new();
     private long[]? sortedIds;
 
     public int Count
     {
         get
         {
-            lock (byId)
+            lock (byIdGate)
             {
                 return byId.Count;
             }
@@ -23,7 +24,7 @@ public sealed class MemoryBlocks
     // Models find_memory_block_by_id().
     public MemoryBlock? Find(long id)
     {
-        lock (byId)
+        lock (byIdGate)
         {
             return byId.GetValueOrDefault(id);
         }
@@ -32,7 +33,7 @@ public sealed class MemoryBlocks
     /// <summary>Every block id, ascending.</summary>
     public long[] Ids()
     {
-        lock (byId)
+        lock (byIdGate)
         {
             if (sortedIds is null)
             {
@@ -97,7 +98,7 @@ public sealed class MemoryBlocks
 
     internal void Add(MemoryBlock block)
     {
-        lock (byId)
+        lock (byIdGate)
         {
             if (!byId.TryAdd(block.Id, block))
             {
@@ -110,7 +111,7 @@ public sealed class MemoryBlocks
 
     internal void Remove(MemoryBlock block)
     {
-        lock (byId)
+        lock (byIdGate)
         {
             byId.Remove(block.Id);
             sortedIds = null;

@@ -18,6 +18,7 @@ public enum MhpFlags
 public sealed partial class MemoryHotplug
 {
     private readonly Dictionary<int, long> blocksPerNode = [];
+    private readonly Lock blocksPerNodeGate = new();
     private readonly Dictionary<int, int> blocksPerGroup = [];
 
     // Models add_memory_driver_managed(); onlineType is the series' explicit type (patch 5,
@@ -237,7 +238,7 @@ public sealed partial class MemoryHotplug
             return -(int)Errno.EINVAL;
         }
 
-        lock (groups)
+        lock (groupsGate)
         {
             int id = 0;
             while (groups.Any(g => g.Id == id))
@@ -253,7 +254,7 @@ public sealed partial class MemoryHotplug
     // Models memory_group_unregister(): EBUSY while blocks still belong to it.
     public Errno MemoryGroupUnregister(int mgid)
     {
-        lock (groups)
+        lock (groupsGate)
         {
             var group = groups.FirstOrDefault(g => g.Id == mgid);
             if (group is null)

@@ -9,7 +9,7 @@ public sealed partial class MemoryHotplug
     /// <summary>The number of memory blocks linked to a node.</summary>
     public long BlocksOnNode(int nid)
     {
-        lock (blocksPerNode)
+        lock (blocksPerNodeGate)
         {
             return blocksPerNode.GetValueOrDefault(nid);
         }
@@ -88,7 +88,7 @@ public sealed partial class MemoryHotplug
     internal void RegisterBlock(MemoryBlock mem)
     {
         kernel.Blocks.Add(mem);
-        lock (blocksPerNode)
+        lock (blocksPerNodeGate)
         {
             blocksPerNode[mem.Nid] = blocksPerNode.GetValueOrDefault(mem.Nid) + 1;
             if (mem.Group is { } group)
@@ -108,7 +108,7 @@ public sealed partial class MemoryHotplug
     {
         mem.Removed = true;
         kernel.Blocks.Remove(mem);
-        lock (blocksPerNode)
+        lock (blocksPerNodeGate)
         {
             blocksPerNode[mem.Nid]--;
             if (mem.Group is { } group)

@@ -7,6 +7,7 @@ namespace Daxplug.Kernel.Memory;
 public sealed partial class MemoryHotplug(KernelModel kernel)
 {
     private readonly List<MemoryGroup> groups = [];
+    private readonly Lock groupsGate = new();
 
     private HotplugParams Params => kernel.Params;
 
@@ -15,7 +16,7 @@ public sealed partial class MemoryHotplug(KernelModel kernel)
     {
         get
         {
-            lock (groups)
+            lock (groupsGate)
             {
                 return groups.ToArray();
             }

@@ -18,6 +18,7 @@ public sealed class MemoryTiers
     public const int AdistanceDaxDefault = AdistanceDram * 5;
 
     private readonly List<MemoryTier> tiers = [];
+    private readonly Lock tiersGate = new();
     private readonly List<MemoryType> defaultMemoryTypes = [];
     private readonly List<MemoryType> sharedTypes = [];
     private readonly Dictionary<int, NodeMemoryType> nodeTypes = [];
@@ -41,7 +42,7 @@ public sealed class MemoryTiers
     {
         get
         {
-            lock (tiers)
+            lock (tiersGate)
             {
                 return tiers.ToArray();
             }
@@ -167,7 +168,7 @@ public sealed class MemoryTiers
             type.InTier = false;
             if (tier.MemoryTypes.Count == 0)
             {
-                lock (tiers)
+                lock (tiersGate)
                 {
                     tiers.Remove(tier);
                 }
@@ -193,7 +194,7 @@ public sealed class MemoryTiers
     private MemoryTier FindCreateMemoryTier(MemoryType type)
     {
         int start = type.Adistance / ChunkSize * ChunkSize;
-        lock (tiers)
+        lock (tiersGate)
         {
             var tier = tiers.FirstOrDefault(t => t.AdistanceStart == start);
             if (tier is null)

@@ -17,7 +17,7 @@ public enum NodeState
 public sealed class NodeStates
 {
     private readonly SortedSet<int>[] masks = Enumerable.Range(0, 6).Select(_ => new SortedSet<int>()).ToArray();
-    private readonly object gate = new();
+    private readonly Lock gate = new();
 
     /// <summary>The sysfs file name of each mask (node_state_attr[] in drivers/base/node.c).</summary>
     public static string FileName(NodeState state) => state switch

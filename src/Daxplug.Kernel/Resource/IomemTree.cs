@@ -6,7 +6,7 @@ namespace Daxplug.Kernel.Resource;
 /// <summary>iomem_resource and the request/release functions of kernel/resource.c, plus /proc/iomem.</summary>
 public sealed class IomemTree
 {
-    private readonly object gate = new();
+    private readonly Lock gate = new();
 
     /// <summary>iomem_resource: [0, 2^64-1], never printed itself.</summary>
     public IoResource Root { get; } = new("PCI mem", 0, ulong.MaxValue, ResourceFlags.Mem);

@@ -35,7 +35,7 @@ public sealed partial class DeterministicScheduler
                     break;
                 }
 
-                current = next;
+                resumed = next;
                 if (!next.Started)
                 {
                     next.Started = true;
@@ -52,12 +52,12 @@ public sealed partial class DeterministicScheduler
                     next.Resume.SetResult(true);
                 }
 
-                current = null;
+                resumed = null;
             }
         }
         finally
         {
-            current = null;
+            resumed = null;
             SynchronizationContext.SetSynchronizationContext(context);
         }
 

@@ -3,8 +3,13 @@ using Daxplug.Kernel.Locking;
 
 namespace Daxplug.Lab.Scheduling;
 
-/// <summary>One step of a schedule: which agent ran, from which point.</summary>
-public sealed record TraceStep(int Step, int Agent, string AgentName, string Point);
+/// <summary>One step of a schedule: which agent ran, from which point (<paramref name="At"/>, reached by the agent
+/// <paramref name="From"/>; null at the start).</summary>
+public sealed record TraceStep(int Step, int Agent, string AgentName, string? From, string At)
+{
+    /// <summary>"agent@point", or the point alone at the start.</summary>
+    public string Point => From is null ? At : $"{From}@{At}";
+}
 
 /// <summary>
 /// Runs agents one at a time: an agent runs until it reaches a scheduling point or a contended lock, then the
@@ -27,12 +32,14 @@ public sealed partial class DeterministicScheduler : IKernelScheduler
     private readonly List<int> runnable = [];
     private readonly IStrategy strategy;
     private readonly int maxSteps;
-    private readonly object gate = new();
+    private readonly Lock gate = new();
     private bool aborted;
     private bool threaded;
 
-    // Single-threaded mode: the agent chosen at the last point, for the run loop to resume.
+    // Single-threaded mode: the agent chosen at the last point, for the run loop to resume, and the one it is
+    // running now (what runs during an agent's turn is that agent's; no thread-local needed).
     private Agent? chosen;
+    private Agent? resumed;
 
     [ThreadStatic] private static Agent? current;
     [ThreadStatic] private static List<KernelMutex>? heldByThread;
@@ -99,11 +106,11 @@ public sealed partial class DeterministicScheduler : IKernelScheduler
                 me.WaitingFor = mutex;
             }
 
-            await Yield(me, $"wait {mutex.Name}");
+            await Yield(me, mutex.WaitPoint);
         }
 
         // Taking a lock is itself a point where another agent may run first.
-        await Yield(me, $"lock {mutex.Name}");
+        await Yield(me, mutex.LockPoint);
     }
 
     public ValueTask Release(KernelMutex mutex)
@@ -124,11 +131,12 @@ public sealed partial class DeterministicScheduler : IKernelScheduler
 
         // mutex_unlock() wakes a waiter, which may take the lock before the unlocker comes back for it; without
         // this point a releaser that re-acquires at once would starve every waiter.
-        return woke && Me() is { } me ? Yield(me, $"unlock {mutex.Name}") : ValueTask.CompletedTask;
+        return woke && Me() is { } me ? Yield(me, mutex.UnlockPoint) : ValueTask.CompletedTask;
     }
 
-    // The agent the calling thread runs, if it is one of this scheduler's.
-    private Agent? Me() => current is { } a && a.Id < agents.Count && agents[a.Id] == a ? a : null;
+    // The calling agent: in single-threaded mode the one being run; on threads, the calling thread's agent if it
+    // is one of this scheduler's.
+    private Agent? Me() => !threaded ? resumed : current is { } a && a.Id < agents.Count && agents[a.Id] == a ? a : null;
 
     // An agent's body ended, by returning or throwing error (an abort's unwinding is not a failure); the next
     // agent runs.
@@ -217,7 +225,7 @@ public sealed partial class DeterministicScheduler : IKernelScheduler
         }
 
         var next = agents[runnable[strategy.Next(runnable, Trace.Count)]];
-        Trace.Add(new TraceStep(Trace.Count, next.Id, next.Name, from is null ? point : $"{from.Name}@{point}"));
+        Trace.Add(new TraceStep(Trace.Count, next.Id, next.Name, from?.Name, point));
         AfterStep?.Invoke();
         if (threaded)
         {
