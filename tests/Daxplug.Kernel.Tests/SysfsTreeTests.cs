@@ -25,6 +25,43 @@ public class SysfsTreeTests
     }
 
     [Fact]
+    public void LazyDirectory_IsFilledInOnce_OnFirstUse_InOrder_AndNoThreadSeesItHalfDone()
+    {
+        int populated = 0;
+        var root = new KernfsDir("");
+        root.Dir("a").Lazy("lazy", dir =>
+        {
+            Interlocked.Increment(ref populated);
+            for (int i = 0; i < 50; i++)
+            {
+                dir.Dir($"d{i}").Add(KernfsAttribute.ReadOnly("x", () => "1\n"));
+                Thread.SpinWait(2000);
+            }
+        }).Add(KernfsAttribute.ReadOnly("after", () => "2\n"));
+        var tree = new SysfsTree(root);
+        Assert.Equal(0, populated);
+        Assert.Equal(Errno.None, tree.List("/sys/a", out var names));
+        Assert.Equal(["lazy", "after"], names);
+        Assert.Equal(0, populated);
+
+        // Eight threads race to the first lookup; every one must find the last entry populate adds.
+        var found = new Errno[8];
+        using var start = new Barrier(found.Length);
+        var threads = Enumerable.Range(0, found.Length).Select(t => new Thread(() =>
+        {
+            start.SignalAndWait();
+            found[t] = tree.Read("/sys/a/lazy/d49/x", out _);
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.All(found, rc => Assert.Equal(Errno.None, rc));
+        Assert.Equal(1, populated);
+        Assert.Equal(Errno.None, tree.List("/sys/a/lazy", out names));
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"d{i}"), names);
+        Assert.Equal(1, populated);
+    }
+
+    [Fact]
     public void Open_WriteOfReadOnlyAttribute_IsEaccesEvenForRoot()
     {
         var k = TestKernel.Default();

@@ -14,39 +14,46 @@ internal static class DaxSysfs
     public static void Register(KernelModel kernel, KernfsDir sys)
     {
         var bus = kernel.Dax;
-        var daxBus = sys.Dir("bus").Dir("dax");
-        daxBus.Dir("devices").AddSource(new KernfsSource(
-            () => bus.Devices.Select(d => d.Name),
-            name => bus.Devices.FirstOrDefault(d => d.Name == name) is { } dev ? new KernfsLink(name, $"../../../{dev.SysPath}") : null));
-        var drivers = daxBus.Dir("drivers");
+        sys.Dir("bus").Lazy("dax", daxBus =>
+        {
+            daxBus.Dir("devices").AddSource(new KernfsSource(
+                () => bus.Devices.Select(d => d.Name),
+                name => bus.Devices.FirstOrDefault(d => d.Name == name) is { } dev ? new KernfsLink(name, $"../../../{dev.SysPath}") : null));
+            var drivers = daxBus.Dir("drivers");
+            foreach (var drv in bus.Drivers)
+            {
+                var dir = drivers.Dir(drv.Name);
+                dir.Add(new KernfsAttribute("bind", Mode0200, null, buf => bus.BindStore(drv, buf)));
+                dir.Add(new KernfsAttribute("unbind", Mode0200, null, buf => bus.UnbindStore(drv, buf)));
+                dir.Add(new KernfsAttribute("new_id", Mode0200, null, buf => bus.IdStore(drv, buf, add: true)));
+                dir.Add(new KernfsAttribute("remove_id", Mode0200, null, buf => bus.IdStore(drv, buf, add: false)));
+                dir.Add(Uevent.WriteOnly(kernel, $"/bus/dax/drivers/{drv.Name}", "drivers"));
+                dir.Add(new KernfsLink("module", $"../../../../module/{drv.Name}"));
+                dir.AddSource(new KernfsSource(
+                    () => bus.Devices.Where(d => d.Driver == drv).Select(d => d.Name),
+                    name => bus.Devices.FirstOrDefault(d => d.Name == name && d.Driver == drv) is { } dev ? new KernfsLink(name, $"../../../../{dev.SysPath}") : null));
+            }
+
+            // Models drivers_autoprobe_show()/_store(): '0' turns it off, anything else on.
+            daxBus.Add(KernfsAttribute.ReadWrite("drivers_autoprobe", () => (bus.DriversAutoprobe ? "1" : "0") + "\n", buf =>
+            {
+                bus.DriversAutoprobe = !buf.StartsWith('0');
+                return Errno.None;
+            }));
+            daxBus.Add(new KernfsAttribute("drivers_probe", Mode0200, null, bus.DriversProbeStore));
+            daxBus.Add(Uevent.WriteOnly(kernel, "/bus/dax", "dax"));
+        });
+
         foreach (var drv in bus.Drivers)
         {
-            var dir = drivers.Dir(drv.Name);
-            dir.Add(new KernfsAttribute("bind", Mode0200, null, buf => bus.BindStore(drv, buf)));
-            dir.Add(new KernfsAttribute("unbind", Mode0200, null, buf => bus.UnbindStore(drv, buf)));
-            dir.Add(new KernfsAttribute("new_id", Mode0200, null, buf => bus.IdStore(drv, buf, add: true)));
-            dir.Add(new KernfsAttribute("remove_id", Mode0200, null, buf => bus.IdStore(drv, buf, add: false)));
-            dir.Add(Uevent.WriteOnly(kernel, $"/bus/dax/drivers/{drv.Name}", "drivers"));
-            dir.Add(new KernfsLink("module", $"../../../../module/{drv.Name}"));
-            dir.AddSource(new KernfsSource(
-                () => bus.Devices.Where(d => d.Driver == drv).Select(d => d.Name),
-                name => bus.Devices.FirstOrDefault(d => d.Name == name && d.Driver == drv) is { } dev ? new KernfsLink(name, $"../../../../{dev.SysPath}") : null));
-
-            var module = sys.Dir("module").Dir(drv.Name);
-            module.Add(KernfsAttribute.ReadOnly("initstate", () => "live\n"));
-            module.Add(KernfsAttribute.ReadOnly("refcnt", () => "0\n"));
-            module.Add(Uevent.File(kernel, $"/module/{drv.Name}", "module"));
-            module.Dir("drivers").Add(new KernfsLink($"dax:{drv.Name}", $"../../../bus/dax/drivers/{drv.Name}"));
+            sys.Dir("module").Lazy(drv.Name, module =>
+            {
+                module.Add(KernfsAttribute.ReadOnly("initstate", () => "live\n"));
+                module.Add(KernfsAttribute.ReadOnly("refcnt", () => "0\n"));
+                module.Add(Uevent.File(kernel, $"/module/{drv.Name}", "module"));
+                module.Dir("drivers").Add(new KernfsLink($"dax:{drv.Name}", $"../../../bus/dax/drivers/{drv.Name}"));
+            });
         }
-
-        // Models drivers_autoprobe_show()/_store(): '0' turns it off, anything else on.
-        daxBus.Add(KernfsAttribute.ReadWrite("drivers_autoprobe", () => (bus.DriversAutoprobe ? "1" : "0") + "\n", buf =>
-        {
-            bus.DriversAutoprobe = !buf.StartsWith('0');
-            return Errno.None;
-        }));
-        daxBus.Add(new KernfsAttribute("drivers_probe", Mode0200, null, bus.DriversProbeStore));
-        daxBus.Add(Uevent.WriteOnly(kernel, "/bus/dax", "dax"));
 
         var platform = sys.Dir("devices").Dir("platform");
         platform.AddSource(new KernfsSource(

@@ -12,23 +12,25 @@ internal static class MemoryDebugfs
 
     public static void Register(KernelModel kernel, KernfsDir sys)
     {
-        var debug = sys.Dir("kernel").Dir("debug");
-        var actions = debug.Dir("notifier-error-inject").Dir("memory").Dir("actions");
-        var inject = kernel.NotifierInject;
-        actions.Dir("MEM_GOING_ONLINE").Add(ErrnoFile("error", () => inject.GoingOnline, inject.SetGoingOnline));
-        actions.Dir("MEM_GOING_OFFLINE").Add(ErrnoFile("error", () => inject.GoingOffline, inject.SetGoingOffline));
-
-        var root = debug.Dir("daxplug");
-        // The model's kernel log and a consistency check, for tools and tests outside the process.
-        root.Add(KernfsAttribute.ReadOnly("dmesg", kernel.Log.Format, 0x100));
-        root.Add(new KernfsAttribute("invariants", 0x100, () =>
+        sys.Dir("kernel").Lazy("debug", debug =>
         {
-            var problems = Invariants.Check(kernel);
-            return problems.Count == 0 ? "ok\n" : string.Concat(problems.Select(p => p + "\n"));
-        }, (Func<string, Errno>?)null));
-        var daxplug = root.Dir("memory");
-        daxplug.AddSource(KernfsSource.ById("memory", () => kernel.Blocks.Ids(),
-            id => kernel.Blocks.Find(id) is { } b ? BlockFaultDir(b) : null));
+            var actions = debug.Dir("notifier-error-inject").Dir("memory").Dir("actions");
+            var inject = kernel.NotifierInject;
+            actions.Dir("MEM_GOING_ONLINE").Add(ErrnoFile("error", () => inject.GoingOnline, inject.SetGoingOnline));
+            actions.Dir("MEM_GOING_OFFLINE").Add(ErrnoFile("error", () => inject.GoingOffline, inject.SetGoingOffline));
+
+            var root = debug.Dir("daxplug");
+            // The model's kernel log and a consistency check, for tools and tests outside the process.
+            root.Add(KernfsAttribute.ReadOnly("dmesg", kernel.Log.Format, 0x100));
+            root.Add(new KernfsAttribute("invariants", 0x100, () =>
+            {
+                var problems = Invariants.Check(kernel);
+                return problems.Count == 0 ? "ok\n" : string.Concat(problems.Select(p => p + "\n"));
+            }, (Func<string, Errno>?)null));
+            var daxplug = root.Dir("memory");
+            daxplug.AddSource(KernfsSource.ById("memory", () => kernel.Blocks.Ids(),
+                id => kernel.Blocks.Find(id) is { } b ? BlockFaultDir(b) : null));
+        });
     }
 
     // Models debugfs_errno_get()/_set() via DEFINE_SIMPLE_ATTRIBUTE_SIGNED: "%lld\n", kstrtoll base 0, clamped.

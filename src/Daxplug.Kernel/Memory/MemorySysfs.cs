@@ -10,43 +10,47 @@ internal static class MemorySysfs
 {
     public static void Register(KernelModel kernel, KernfsDir sys)
     {
-        var memory = sys.Dir("devices").Dir("system").Dir("memory");
-        // Models block_size_bytes_show(): "%lx\n".
-        memory.Add(KernfsAttribute.ReadOnly("block_size_bytes", () => KernelFormat.Hex(kernel.BlockSizeBytes) + "\n"));
-        memory.Add(KernfsAttribute.ReadWrite("auto_online_blocks", () => AutoOnlineBlocksShow(kernel), buf => AutoOnlineBlocksStore(kernel, buf)));
-        // Models crash_hotplug_show() (6.5+): crash_check_hotplug_support(), 0 while no crash kernel is loaded.
-        if (kernel.Release.AtLeast(6, 5) && kernel.Machine.CrashHotplug)
+        sys.Dir("devices").Dir("system").Lazy("memory", memory =>
         {
-            memory.Add(KernfsAttribute.ReadOnly("crash_hotplug", () => "0\n"));
-        }
-
-        if (kernel.Machine.MemoryFailure)
-        {
-            memory.Add(new KernfsAttribute("soft_offline_page", 0x80, null, buf => SoftOfflinePageStore(kernel, buf)));
-            memory.Add(new KernfsAttribute("hard_offline_page", 0x80, null, buf => HardOfflinePageStore(kernel, buf)));
-        }
-        memory.Add(Uevent.File(kernel, "/devices/system/memory", "memory"));
-        memory.Add(new KernfsDir("power"));
-        // The directories of recently looked-up blocks: a path walk would otherwise make one per read. Keyed by the
-        // block itself, so a block removed and added again gets a new directory.
-        var recent = new SlotCache<MemoryBlock, KernfsDir>(4096);
-        Func<MemoryBlock, KernfsDir> make = mem => BlockDir(kernel, mem);
-        memory.AddSource(KernfsSource.ById("memory", () => kernel.Blocks.Ids(), id =>
-        {
-            if (kernel.Blocks.Find(id) is not { } block)
+            // Models block_size_bytes_show(): "%lx\n".
+            memory.Add(KernfsAttribute.ReadOnly("block_size_bytes", () => KernelFormat.Hex(kernel.BlockSizeBytes) + "\n"));
+            memory.Add(KernfsAttribute.ReadWrite("auto_online_blocks", () => AutoOnlineBlocksShow(kernel), buf => AutoOnlineBlocksStore(kernel, buf)));
+            // Models crash_hotplug_show() (6.5+): crash_check_hotplug_support(), 0 while no crash kernel is loaded.
+            if (kernel.Release.AtLeast(6, 5) && kernel.Machine.CrashHotplug)
             {
-                return null;
+                memory.Add(KernfsAttribute.ReadOnly("crash_hotplug", () => "0\n"));
             }
 
-            recent.Fit(kernel.Blocks.Ids() is { Length: > 0 } ids ? ids[^1] : 0);
-            return recent.Get(id, block, make);
-        }));
+            if (kernel.Machine.MemoryFailure)
+            {
+                memory.Add(new KernfsAttribute("soft_offline_page", 0x80, null, buf => SoftOfflinePageStore(kernel, buf)));
+                memory.Add(new KernfsAttribute("hard_offline_page", 0x80, null, buf => HardOfflinePageStore(kernel, buf)));
+            }
+            memory.Add(Uevent.File(kernel, "/devices/system/memory", "memory"));
+            memory.Add(new KernfsDir("power"));
+            // The directories of recently looked-up blocks: a path walk would otherwise make one per read. Keyed by the
+            // block itself, so a block removed and added again gets a new directory.
+            var recent = new SlotCache<MemoryBlock, KernfsDir>(4096);
+            Func<MemoryBlock, KernfsDir> make = mem => BlockDir(kernel, mem);
+            memory.AddSource(KernfsSource.ById("memory", () => kernel.Blocks.Ids(), id =>
+            {
+                if (kernel.Blocks.Find(id) is not { } block)
+                {
+                    return null;
+                }
 
-        var bus = sys.Dir("bus").Dir("memory");
-        bus.Dir("devices").AddSource(KernfsSource.ById("memory", () => kernel.Blocks.Ids(),
-            id => kernel.Blocks.Find(id) is null ? null : new KernfsLink($"memory{id}", $"../../../devices/system/memory/memory{id}")));
-        bus.Dir("drivers");
-        bus.Add(Uevent.WriteOnly(kernel, "/bus/memory", "memory"));
+                recent.Fit(kernel.Blocks.Ids() is { Length: > 0 } ids ? ids[^1] : 0);
+                return recent.Get(id, block, make);
+            }));
+        });
+
+        sys.Dir("bus").Lazy("memory", bus =>
+        {
+            bus.Dir("devices").AddSource(KernfsSource.ById("memory", () => kernel.Blocks.Ids(),
+                id => kernel.Blocks.Find(id) is null ? null : new KernfsLink($"memory{id}", $"../../../devices/system/memory/memory{id}")));
+            bus.Dir("drivers");
+            bus.Add(Uevent.WriteOnly(kernel, "/bus/memory", "memory"));
+        });
     }
 
     // The block holding a physical address given to the *_offline_page files, and whether it is online.

@@ -7,15 +7,19 @@ internal static class MemoryTierSysfs
 {
     public static void Register(KernelModel kernel, KernfsDir sys)
     {
-        var tiering = sys.Dir("devices").Dir("virtual").Dir("memory_tiering");
-        tiering.Add(Uevent.File(kernel, "/devices/virtual/memory_tiering", "memory_tiering"));
-        tiering.Add(new KernfsDir("power"));
-        tiering.AddSource(KernfsSource.ById("memory_tier", () => kernel.Tiers.Tiers.Select(t => (long)t.Id), id => TierDir(kernel, id)));
+        sys.Dir("devices").Dir("virtual").Lazy("memory_tiering", tiering =>
+        {
+            tiering.Add(Uevent.File(kernel, "/devices/virtual/memory_tiering", "memory_tiering"));
+            tiering.Add(new KernfsDir("power"));
+            tiering.AddSource(KernfsSource.ById("memory_tier", () => kernel.Tiers.Tiers.Select(t => (long)t.Id), id => TierDir(kernel, id)));
+        });
 
-        var bus = sys.Dir("bus").Dir("memory_tiering");
-        bus.Dir("devices").AddSource(KernfsSource.ById("memory_tier", () => kernel.Tiers.Tiers.Select(t => (long)t.Id),
-            id => kernel.Tiers.TierById(id) is null ? null : new KernfsLink($"memory_tier{id}", $"../../../devices/virtual/memory_tiering/memory_tier{id}")));
-        bus.Dir("drivers");
+        sys.Dir("bus").Lazy("memory_tiering", bus =>
+        {
+            bus.Dir("devices").AddSource(KernfsSource.ById("memory_tier", () => kernel.Tiers.Tiers.Select(t => (long)t.Id),
+                id => kernel.Tiers.TierById(id) is null ? null : new KernfsLink($"memory_tier{id}", $"../../../devices/virtual/memory_tiering/memory_tier{id}")));
+            bus.Dir("drivers");
+        });
 
         // Models demotion_enabled_show()/_store(): "true"/"false", kstrtobool.
         sys.Dir("kernel").Dir("mm").Dir("numa").Add(KernfsAttribute.ReadWrite("demotion_enabled",

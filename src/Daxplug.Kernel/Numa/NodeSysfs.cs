@@ -10,35 +10,41 @@ internal static class NodeSysfs
     public static void Register(KernelModel kernel, KernfsDir sys)
     {
         var system = sys.Dir("devices").Dir("system");
-        var nodeDir = system.Dir("node");
-        foreach (var state in Enum.GetValues<NodeState>())
+        system.Lazy("node", nodeDir =>
         {
-            nodeDir.Add(KernfsAttribute.ReadOnly(NodeStates.FileName(state), () => kernel.NodeStates.Show(state)));
-        }
-
-        nodeDir.Add(Uevent.File(kernel, "/devices/system/node", "node"));
-        nodeDir.Add(new KernfsDir("power"));
-        nodeDir.AddSource(KernfsSource.ById("node", () => RegisteredIds(kernel), id => NodeDir(kernel, (int)id)));
-
-        var bus = sys.Dir("bus").Dir("node");
-        bus.Dir("devices").AddSource(KernfsSource.ById("node", () => RegisteredIds(kernel),
-            id => Registered(kernel, (int)id) ? new KernfsLink($"node{id}", $"../../../devices/system/node/node{id}") : null));
-        bus.Dir("drivers");
-
-        var cpus = kernel.PossibleNodes.SelectMany(n => n.Cpus).Order().ToArray();
-        var cpuDir = system.Dir("cpu");
-        cpuDir.Add(KernfsAttribute.ReadOnly("online", () => KernelFormat.BitmapList(cpus) + "\n"));
-        cpuDir.Add(KernfsAttribute.ReadOnly("possible", () => KernelFormat.BitmapList(cpus) + "\n"));
-        cpuDir.Add(KernfsAttribute.ReadOnly("present", () => KernelFormat.BitmapList(cpus) + "\n"));
-        foreach (var node in kernel.PossibleNodes)
-        {
-            foreach (var cpu in node.Cpus)
+            foreach (var state in Enum.GetValues<NodeState>())
             {
-                cpuDir.Dir($"cpu{cpu}").Add(new KernfsLink($"node{node.Id}", $"../../node/node{node.Id}"))
-                      .Add(new KernfsLink("subsystem", "../../../../bus/cpu"))
-                      .Add(KernfsAttribute.ReadOnly("online", () => "1\n"));
+                nodeDir.Add(KernfsAttribute.ReadOnly(NodeStates.FileName(state), () => kernel.NodeStates.Show(state)));
             }
-        }
+
+            nodeDir.Add(Uevent.File(kernel, "/devices/system/node", "node"));
+            nodeDir.Add(new KernfsDir("power"));
+            nodeDir.AddSource(KernfsSource.ById("node", () => RegisteredIds(kernel), id => NodeDir(kernel, (int)id)));
+        });
+
+        sys.Dir("bus").Lazy("node", bus =>
+        {
+            bus.Dir("devices").AddSource(KernfsSource.ById("node", () => RegisteredIds(kernel),
+                id => Registered(kernel, (int)id) ? new KernfsLink($"node{id}", $"../../../devices/system/node/node{id}") : null));
+            bus.Dir("drivers");
+        });
+
+        system.Lazy("cpu", cpuDir =>
+        {
+            var cpus = kernel.PossibleNodes.SelectMany(n => n.Cpus).Order().ToArray();
+            cpuDir.Add(KernfsAttribute.ReadOnly("online", () => KernelFormat.BitmapList(cpus) + "\n"));
+            cpuDir.Add(KernfsAttribute.ReadOnly("possible", () => KernelFormat.BitmapList(cpus) + "\n"));
+            cpuDir.Add(KernfsAttribute.ReadOnly("present", () => KernelFormat.BitmapList(cpus) + "\n"));
+            foreach (var node in kernel.PossibleNodes)
+            {
+                foreach (var cpu in node.Cpus)
+                {
+                    cpuDir.Dir($"cpu{cpu}").Add(new KernfsLink($"node{node.Id}", $"../../node/node{node.Id}"))
+                          .Add(new KernfsLink("subsystem", "../../../../bus/cpu"))
+                          .Add(KernfsAttribute.ReadOnly("online", () => "1\n"));
+                }
+            }
+        });
     }
 
     private static IEnumerable<long> RegisteredIds(KernelModel kernel) =>

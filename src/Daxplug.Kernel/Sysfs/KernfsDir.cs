@@ -15,9 +15,56 @@ public sealed class KernfsDir(string name) : KernfsNode(name)
     private Dictionary<string, KernfsNode>? index;
     private List<IKernfsSource>? sources;
 
+    // A lazy directory's contents, made on first use (see Lazy); Populating marks the thread filling it in.
+    private static readonly object PopulateGate = new();
+    private Action<KernfsDir>? pending;
+    private bool populating;
+
+    /// <summary>
+    /// Adds a subdirectory whose contents <paramref name="populate"/> makes the first time anyone looks into it,
+    /// and returns this directory. A kernel is booted thousands of times a second in the race lab, and most
+    /// schedules read two or three subtrees of the dozen a boot registers. Only for a subtree that one registrar
+    /// fills in: anything else that adds to it later is added after what <paramref name="populate"/> adds.
+    /// </summary>
+    public KernfsDir Lazy(string name, Action<KernfsDir> populate)
+    {
+        Add(new KernfsDir(name) { pending = populate });
+        return this;
+    }
+
+    // Runs a lazy directory's populate once; other threads wait for it to finish, and the populating thread's own
+    // adds pass through.
+    private void Populate()
+    {
+        if (Volatile.Read(ref pending) is null)
+        {
+            return;
+        }
+
+        lock (PopulateGate)
+        {
+            if (pending is not { } populate || populating)
+            {
+                return;
+            }
+
+            populating = true;
+            try
+            {
+                populate(this);
+            }
+            finally
+            {
+                populating = false;
+                Volatile.Write(ref pending, null);
+            }
+        }
+    }
+
     /// <summary>Adds a fixed child and returns this directory, for chaining.</summary>
     public KernfsDir Add(KernfsNode node)
     {
+        Populate();
         if (Fixed(node.Name) is not null)
         {
             throw new InvalidOperationException($"duplicate sysfs entry {node.Name} in {Name}");
@@ -39,6 +86,7 @@ public sealed class KernfsDir(string name) : KernfsNode(name)
     /// <summary>Adds a fixed subdirectory and returns it.</summary>
     public KernfsDir Dir(string name)
     {
+        Populate();
         if (Fixed(name) is { } existing)
         {
             return existing as KernfsDir ?? throw new InvalidOperationException($"{name} is not a directory");
@@ -73,6 +121,7 @@ public sealed class KernfsDir(string name) : KernfsNode(name)
     /// <summary>Adds a dynamic source of children and returns this directory.</summary>
     public KernfsDir AddSource(IKernfsSource source)
     {
+        Populate();
         (sources ??= new List<IKernfsSource>(1)).Add(source);
         return this;
     }
@@ -82,6 +131,7 @@ public sealed class KernfsDir(string name) : KernfsNode(name)
     /// <summary>The child called <paramref name="name"/>: fixed children are found without making a string.</summary>
     public KernfsNode? Lookup(ReadOnlySpan<char> name)
     {
+        Populate();
         if (Fixed(name) is { } node)
         {
             return node;
@@ -104,6 +154,7 @@ public sealed class KernfsDir(string name) : KernfsNode(name)
 
     public IEnumerable<string> List()
     {
+        Populate();
         foreach (var child in children ?? [])
         {
             yield return child.Name;
