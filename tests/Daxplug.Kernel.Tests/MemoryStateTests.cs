@@ -204,3 +204,34 @@ public class MemoryStateTests
         public ValueTask Release(KernelMutex mutex) => ThreadScheduler.Instance.Release(mutex);
     }
 }
+
+public class MemoryBlocksTests
+{
+    [Fact]
+    public void Find_SeesAddsAndRemoves_AtAnyId_AndNothingElse()
+    {
+        var blocks = new Daxplug.Kernel.Memory.MemoryBlocks();
+        long[] ids = [0, 63, 64, 4095, 4096, 524_287, 33_554_431];
+        var made = ids.ToDictionary(id => id, id => new Daxplug.Kernel.Memory.MemoryBlock(id, (ulong)id * 32768, 32768, 0, null, early: false));
+        foreach (var id in ids)
+        {
+            Assert.Null(blocks.Find(id));
+            blocks.Add(made[id]);
+        }
+
+        Assert.All(ids, id => Assert.Same(made[id], blocks.Find(id)));
+        Assert.Null(blocks.Find(-1));
+        Assert.Null(blocks.Find(1));
+        Assert.Null(blocks.Find(33_554_432));
+        Assert.Equal(ids, blocks.Ids());
+        Assert.Equal(ids.Length, blocks.Count);
+
+        blocks.Remove(made[64]);
+        Assert.Null(blocks.Find(64));
+        Assert.Same(made[63], blocks.Find(63));
+        var again = new Daxplug.Kernel.Memory.MemoryBlock(64, 64 * 32768, 32768, 0, null, early: false);
+        blocks.Add(again);
+        Assert.Same(again, blocks.Find(64));
+        Assert.Throws<InvalidOperationException>(() => blocks.Add(again));
+    }
+}

@@ -2,13 +2,17 @@ namespace Daxplug.Kernel.Memory;
 
 /// <summary>
 /// The memory_blocks xarray of drivers/base/memory.c: every memoryN by id. Its own small lock stands for the
-/// xarray's RCU, so listings from other threads see a consistent set while blocks come and go.
+/// xarray's RCU, so listings from other threads see a consistent set while blocks come and go. A lookup by id, on
+/// the path of every sysfs read of a block, takes no lock: it reads a two-level table (ids in chunks of 64) that
+/// adds and removes update under the lock, as an RCU reader reads the xarray.
 /// </summary>
 public sealed class MemoryBlocks
 {
+    private const int ChunkBits = 6;
     private readonly Dictionary<long, MemoryBlock> byId = [];
     private readonly Lock byIdGate = new();
     private long[]? sortedIds;
+    private MemoryBlock?[]?[] chunks = [];
 
     public int Count
     {
@@ -24,10 +28,43 @@ public sealed class MemoryBlocks
     // Models find_memory_block_by_id().
     public MemoryBlock? Find(long id)
     {
-        lock (byIdGate)
+        var table = Volatile.Read(ref chunks);
+        long hi = id >> ChunkBits;
+        return id >= 0 && hi < table.Length && Volatile.Read(ref table[hi]) is { } chunk
+            ? Volatile.Read(ref chunk[id & ((1 << ChunkBits) - 1)])
+            : null;
+    }
+
+    // Puts block (or null) in id's slot of the lookup table; with the lock held.
+    private void SetSlot(long id, MemoryBlock? block)
+    {
+        long hi = id >> ChunkBits;
+        var table = chunks;
+        if (hi >= table.Length)
         {
-            return byId.GetValueOrDefault(id);
+            if (block is null)
+            {
+                return;
+            }
+
+            var grown = new MemoryBlock?[]?[Math.Max(hi + 1, table.Length * 2)];
+            table.CopyTo(grown, 0);
+            Volatile.Write(ref chunks, grown);
+            table = grown;
         }
+
+        if (table[hi] is not { } chunk)
+        {
+            if (block is null)
+            {
+                return;
+            }
+
+            chunk = new MemoryBlock?[1 << ChunkBits];
+            Volatile.Write(ref table[hi], chunk);
+        }
+
+        Volatile.Write(ref chunk[id & ((1 << ChunkBits) - 1)], block);
     }
 
     /// <summary>Every block id, ascending.</summary>
@@ -105,6 +142,7 @@ public sealed class MemoryBlocks
                 throw new InvalidOperationException($"memory{block.Id} already exists");
             }
 
+            SetSlot(block.Id, block);
             sortedIds = null;
         }
     }
@@ -114,6 +152,7 @@ public sealed class MemoryBlocks
         lock (byIdGate)
         {
             byId.Remove(block.Id);
+            SetSlot(block.Id, null);
             sortedIds = null;
         }
     }
