@@ -70,12 +70,19 @@ public sealed class MemoryBlocks
     /// <summary>Every block id, ascending.</summary>
     public long[] Ids()
     {
+        // Made again only after an add or remove; until then readers share it without the lock.
+        if (Volatile.Read(ref sortedIds) is { } ids)
+        {
+            return ids;
+        }
+
         lock (byIdGate)
         {
             if (sortedIds is null)
             {
-                sortedIds = byId.Keys.ToArray();
-                Array.Sort(sortedIds);
+                var sorted = byId.Keys.ToArray();
+                Array.Sort(sorted);
+                Volatile.Write(ref sortedIds, sorted);
             }
 
             return sortedIds;
@@ -143,7 +150,7 @@ public sealed class MemoryBlocks
             }
 
             SetSlot(block.Id, block);
-            sortedIds = null;
+            Volatile.Write(ref sortedIds, null);
         }
     }
 
@@ -153,7 +160,7 @@ public sealed class MemoryBlocks
         {
             byId.Remove(block.Id);
             SetSlot(block.Id, null);
-            sortedIds = null;
+            Volatile.Write(ref sortedIds, null);
         }
     }
 }

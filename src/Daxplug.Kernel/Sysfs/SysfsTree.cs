@@ -211,7 +211,7 @@ public sealed class SysfsTree(KernfsDir root)
                 return Errno.ENOENT;
             }
 
-            bool last = rest.TrimStart('/').IsEmpty;
+            bool last = OnlySlashes(rest);
             if (child is KernfsLink link && (!last || followLast))
             {
                 if (depth >= MaxSymlinkDepth)
@@ -248,13 +248,38 @@ public sealed class SysfsTree(KernfsDir root)
         return Errno.None;
     }
 
-    // The next non-empty component of rest, which moves past it.
+    // The next non-empty component of rest, which moves past it. A plain loop: components are a few characters
+    // long, shorter than a vectorized IndexOf needs to pay for itself.
     private static bool NextComponent(ref ReadOnlySpan<char> rest, out ReadOnlySpan<char> part)
     {
-        rest = rest.TrimStart('/');
-        int end = rest.IndexOf('/');
-        part = end < 0 ? rest : rest[..end];
-        rest = end < 0 ? [] : rest[end..];
+        int start = 0;
+        while (start < rest.Length && rest[start] == '/')
+        {
+            start++;
+        }
+
+        int end = start;
+        while (end < rest.Length && rest[end] != '/')
+        {
+            end++;
+        }
+
+        part = rest[start..end];
+        rest = rest[end..];
         return !part.IsEmpty;
+    }
+
+    // Whether nothing but slashes is left.
+    private static bool OnlySlashes(ReadOnlySpan<char> rest)
+    {
+        foreach (var c in rest)
+        {
+            if (c != '/')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }
