@@ -129,7 +129,7 @@ public static class Explorer
             return;
         }
 
-        int batch = 8 * jobs;
+        int batch = 64 * jobs;
         var results = new ScheduleResult?[batch];
         for (int start = 0; start < count; start += batch)
         {

@@ -9,6 +9,9 @@ public sealed partial class DeterministicScheduler
     {
         var context = SynchronizationContext.Current;
         SynchronizationContext.SetSynchronizationContext(null);
+        // Agents share this thread and no ambient state: without an execution context to capture, a suspended
+        // frame is resumed by a direct call rather than through ExecutionContext.Run.
+        AsyncFlowControl? flow = ExecutionContext.IsFlowSuppressed() ? null : ExecutionContext.SuppressFlow();
         try
         {
             lock (gate)
@@ -58,6 +61,7 @@ public sealed partial class DeterministicScheduler
         finally
         {
             resumed = null;
+            flow?.Undo();
             SynchronizationContext.SetSynchronizationContext(context);
         }
 
