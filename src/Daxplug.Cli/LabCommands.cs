@@ -22,7 +22,7 @@ internal static class LabCommands
         var save = new Option<string?>("--save") { Description = "Directory to save the first schedule of each violation kind in (for replay and svg)" };
         var strategy = new Option<string>("--strategy") { Description = "random (seeded), pct (seeded, priority changes at depth 3) or dfs (every schedule with at most 2 preemptions, up to --schedules)", DefaultValueFactory = _ => "random" };
         strategy.AcceptOnlyFromAmong([.. Explorer.Strategies]);
-        var jobs = new Option<int>("--jobs", "-j") { Description = "Schedules run at once, on that many threads (random and pct). The results do not depend on it", DefaultValueFactory = _ => 1 };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Schedules run at once, on that many threads (random and pct; default: one per core). The results do not depend on it", DefaultValueFactory = _ => Environment.ProcessorCount };
         var run = new Command("run", "Explore one scenario on one profile; print violations by kind with the first schedule of each, step by step");
         foreach (var o in new Option[] { abi, scenario, schedules, seed, strategy, jobs, save })
         {
