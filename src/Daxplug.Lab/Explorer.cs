@@ -114,8 +114,9 @@ public static class Explorer
         }
     }
 
-    // Runs count seeds from first on up to jobs threads, a small batch at a time (a result that waits to be counted
-    // outlives the young generation), and hands each result to count in seed order.
+    // Runs count seeds from first on up to jobs threads, 64 seeds per thread at a time (enough that the threads seldom
+    // wait for each other at the end of a batch, few enough that results waiting to be counted stay small), and hands
+    // each result to count in seed order.
     private static void RunSeeds(Func<int, ScheduleResult> run, int first, int count, int jobs, Action<ScheduleResult> counted)
     {
         jobs = jobs > 0 ? jobs : Environment.ProcessorCount;
