@@ -104,6 +104,27 @@ public class SchedulerTests
         }
     }
 
+    [Fact]
+    public void OnAThreadWhoseContextFlowIsSuppressed_TheSchedulerRunsAlike_AndLeavesItSuppressed()
+    {
+        // The single-threaded run suppresses execution-context flow itself; a caller that already did must get
+        // the same schedule, and its suppression back.
+        var (a, ka, ra) = Scenario(new RandomStrategy(7), threads: false);
+        Assert.True(a.Run(TimeSpan.FromSeconds(30)), a.Failure);
+        Assert.False(ExecutionContext.IsFlowSuppressed());
+
+        var (b, kb, rb) = Scenario(new RandomStrategy(7), threads: false);
+        using (ExecutionContext.SuppressFlow())
+        {
+            Assert.True(b.Run(TimeSpan.FromSeconds(30)), b.Failure);
+            Assert.True(ExecutionContext.IsFlowSuppressed());
+        }
+
+        Assert.Equal(a.Trace, b.Trace);
+        Assert.Equal(ra, rb);
+        Assert.Equal(Fingerprint(ka), Fingerprint(kb));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
