@@ -146,9 +146,8 @@ internal static class MemorySysfs
 
         private KernfsNode Make(string name) => name switch
         {
-            "phys_index" or "phys_device" or "removable" => new BlockAttribute(name, 0x124, kernel.Hotplug, mem),
+            "phys_index" or "phys_device" or "removable" or "valid_zones" => new BlockAttribute(name, 0x124, kernel.Hotplug, mem),
             "state" or "online" => new BlockAttribute(name, 0x1a4, kernel.Hotplug, mem),
-            "valid_zones" => new BlockAttribute(name, 0x124, kernel.Hotplug, mem),
             "uevent" => Uevent.File(kernel, MemoryHotplug.DevPath(mem), "memory"),
             "subsystem" => new KernfsLink("subsystem", "../../../../bus/memory"),
             "node" => new KernfsLink($"node{mem.Nid}", $"../../node/node{mem.Nid}"),
@@ -192,11 +191,9 @@ public static class MemorySysfsNames
         _ => "offline",
     };
 
+    // Each state's name with its newline, made once from State (a read of memoryN/state makes no string).
+    private static readonly string[] Lines = Enum.GetValues<MemoryBlockState>().Select(s => State(s) + "\n").ToArray();
+
     /// <summary>state_show()'s whole output: the name and a newline.</summary>
-    public static string StateLine(MemoryBlockState state) => state switch
-    {
-        MemoryBlockState.Online => "online\n",
-        MemoryBlockState.GoingOffline => "going-offline\n",
-        _ => "offline\n",
-    };
+    public static string StateLine(MemoryBlockState state) => Lines[(int)state];
 }

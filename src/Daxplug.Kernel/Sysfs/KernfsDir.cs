@@ -224,9 +224,9 @@ public sealed class KernfsSource(Func<IEnumerable<string>> names, Func<string, K
 
         public IEnumerable<string> Names()
         {
-            var listed = ids();
-            // Sources list ids ascending: the last is the largest.
-            names.Fit(listed is long[] { Length: > 0 } sorted ? sorted[^1] : listed.TryGetNonEnumeratedCount(out var n) ? n : int.MaxValue);
+            var ordered = ids();
+            var listed = ordered as long[] ?? ordered.ToArray();
+            names.Fit(listed.Length == 0 ? 0 : listed.Max());
             return listed.Select(id => names.Get(id, id, nameOf));
         }
 
