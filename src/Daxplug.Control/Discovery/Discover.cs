@@ -145,8 +145,9 @@ public static class Discover
         foreach (int i in all.Where(i => state[i] is not null))
         {
             ulong id = ids[i];
-            int nid = nodeOf(id) ?? -1;
-            if (nodeOf(id) is null && sysfs.List($"{Memory}/memory{id}", out var entries) == 0 && entries.FirstOrDefault(e => e.StartsWith("node", StringComparison.Ordinal)) is { } n)
+            int? known = nodeOf(id);
+            int nid = known ?? -1;
+            if (known is null && sysfs.List($"{Memory}/memory{id}", out var entries) == 0 && entries.FirstOrDefault(e => e.StartsWith("node", StringComparison.Ordinal)) is { } n)
             {
                 nid = int.Parse(n[4..], CultureInfo.InvariantCulture);
             }
