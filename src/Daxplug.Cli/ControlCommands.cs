@@ -306,7 +306,7 @@ internal static class ControlCommands
         }
 
         Console.Error.Write($"daxplug: {what} writes this machine's /sys. Continue? [y/N] ");
-        if (Console.ReadLine()?.Trim().ToLowerInvariant() is not ("y" or "yes"))
+        if (StdStreams.ReadLine()?.Trim().ToLowerInvariant() is not ("y" or "yes"))
         {
             throw new CliException("not confirmed; nothing changed", CliException.Usage);
         }
@@ -356,7 +356,7 @@ internal static class ControlCommands
         var list = device is null
             ? Discover.AllBlocks(sysfs, Discover.BlockSize(sysfs))
             : (Discover.Device(sysfs, device) ?? throw new CliException($"no dax device '{device}'", CliException.Usage)).Blocks;
-        StdOut.Write(json ? BlocksJson(list) : Tables.Blocks(list));
+        StdStreams.WriteOut(json ? BlocksJson(list) : Tables.Blocks(list));
         return 0;
     }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Daxplug.Cli;
 
+StdStreams.Install();
 try
 {
     if (ControlCommands.BlocksFastPath(args) is { } blocksExit)
@@ -22,7 +23,7 @@ try
         return 2;
     }
 
-    return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = Console.Out, Error = Console.Error });
 }
 catch (CliException e)
 {
@@ -32,5 +33,11 @@ catch (CliException e)
 catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
 {
     Console.Error.WriteLine($"daxplug: {e.Message}");
+    return 1;
+}
+catch (Exception e)
+{
+    // A bug, not a user error: still one line, and a journal of an unfinished transaction stays for "recover".
+    Console.Error.WriteLine($"daxplug: internal error: {e.Message} (a bug in daxplug; please report it with the command line)");
     return 1;
 }

@@ -1,0 +1,91 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+
+namespace Daxplug.Cli;
+
+/// <summary>
+/// Standard input, output and error as plain file descriptors. System.Console's own streams initialise the
+/// terminal on their first use (they write terminfo's keypad_xmit, ESC[?1h ESC=, and never reset it), which leaves
+/// a shell's keypad in application mode after every command; daxplug only ever needs lines of text.
+/// </summary>
+internal static partial class StdStreams
+{
+    private const int EIntr = 4;
+    private static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+
+    /// <summary>Points Console.Out and Console.Error at descriptors 1 and 2, unbuffered.</summary>
+    public static void Install()
+    {
+        Console.SetOut(Writer(1));
+        Console.SetError(Writer(2));
+    }
+
+    /// <summary>
+    /// A whole text to descriptor 1 in as few write(2) calls as it takes, for verbs that print one block of text
+    /// (a listing that takes a few milliseconds should not pay for a TextWriter).
+    /// </summary>
+    public static void WriteOut(string text) => WriteAll(1, Encoding.UTF8.GetBytes(text));
+
+    /// <summary>One line from descriptor 0 (a terminal in canonical mode hands over a line per read), or null.</summary>
+    public static string? ReadLine()
+    {
+        using var input = new StreamReader(new FileStream(new SafeFileHandle(0, ownsHandle: false), FileAccess.Read, bufferSize: 1), Utf8);
+        return input.ReadLine();
+    }
+
+    private static TextWriter Writer(int fd) => TextWriter.Synchronized(new StreamWriter(new FdStream(fd), Utf8) { AutoFlush = true });
+
+    private static unsafe void WriteAll(int fd, ReadOnlySpan<byte> bytes)
+    {
+        fixed (byte* start = bytes)
+        {
+            for (int done = 0; done < bytes.Length;)
+            {
+                nint n = WriteFd(fd, start + done, (nuint)(bytes.Length - done));
+                if (n < 0 && Marshal.GetLastPInvokeError() == EIntr)
+                {
+                    continue;
+                }
+
+                if (n <= 0)
+                {
+                    return; // closed (EPIPE) or failing: as "| head" expects, stop quietly
+                }
+
+                done += (int)n;
+            }
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    private static unsafe partial nint WriteFd(int fd, byte* buf, nuint count);
+
+    /// <summary>A write-only stream over a descriptor that daxplug does not own.</summary>
+    private sealed class FdStream(int fd) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) => WriteAll(fd, buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer) => WriteAll(fd, buffer);
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}
