@@ -5,16 +5,18 @@ namespace Daxplug.Control.Sysfs;
 
 /// <summary>
 /// A sysfs on disk: the real /sys or a mount of the model. One open+write() per value so that the kernel's errno
-/// comes back unchanged; EINTR is retried; nothing else is.
+/// comes back unchanged; EINTR is retried a few times (<see cref="EintrRetries"/>); nothing else is.
 /// </summary>
-public sealed partial class HostSysfs : ISysfs
+public sealed class HostSysfs : ISysfs
 {
-    private const int ORdOnly = 0, OWrOnly = 1, ODirectory = 0x10000, OPath = 0x200000, OCloexec = 0x80000, AtFdCwd = -100, EIntr = 4, PageSize = 4096;
+    private const int PageSize = 4096;
 
-    private const long FuseSuperMagic = 0x65735546;
-
-    /// <summary>glibc's struct dirent on 64-bit Linux: d_ino, d_off, d_reclen, d_type, then d_name.</summary>
-    private const int DirentNameOffset = 19;
+    /// <summary>
+    /// How many times a call that fails with EINTR is made again. A signal interrupts a call now and then; a kernel
+    /// that answers EINTR every time (a store that sees signal_pending(), an injected -EINTR) is a refusal like
+    /// any other, not something to retry forever.
+    /// </summary>
+    public const int EintrRetries = 8;
 
     [ThreadStatic] private static byte[]? buffer;
     private readonly string root;
@@ -25,11 +27,17 @@ public sealed partial class HostSysfs : ISysfs
     /// <param name="root">The directory that stands for /sys (e.g. "/sys" or "/tmp/m/sys").</param>
     public HostSysfs(string root)
     {
-        this.root = Path.GetFullPath(root).TrimEnd('/');
-        IsHost = this.root == "/sys";
+        // Symlinks, "." and ".." resolved: "/tmp/s" that points at /sys, or "/sys/../sys", is /sys.
+        this.root = (Interop.Libc.ResolvedPath(root) ?? Path.GetFullPath(root)).TrimEnd('/');
+        if (this.root.Length == 0)
+        {
+            this.root = "/";
+        }
+
+        IsHost = IsRunningKernel(this.root);
         // A real sysfs answers in the calling thread (CPU-bound: a thread per core helps); a FUSE mount answers from
         // a server process (latency-bound: many requests in flight help).
-        bool fuse = FileSystemType(this.root) == FuseSuperMagic;
+        bool fuse = Interop.Libc.FileSystemType(this.root) == Interop.Libc.FuseSuperMagic;
         (readThreads, concurrentBatch) = fuse ? (12, 128) : (Math.Min(4, Environment.ProcessorCount), 1024);
     }
 
@@ -37,16 +45,21 @@ public sealed partial class HostSysfs : ISysfs
 
     public bool IsHost { get; }
 
-    public int Read(string path, out string text) => ReadAt(AtFdCwd, Map(path), out text);
+    /// <summary>
+    /// Whether writing under <paramref name="root"/> changes this machine: judged by what the memory directory is,
+    /// not by its path. Every sysfs mount is the running kernel's, whatever path it is mounted, bind-mounted or
+    /// symlinked on (statfs follows links); a FUSE mount of the model, or a copy of a sysfs on disk, is not.
+    /// </summary>
+    public static bool IsRunningKernel(string root) =>
+        Interop.Libc.FileSystemType(Path.Combine(root, "devices/system/memory")) == Interop.Libc.SysfsMagic;
+
+    public int Read(string path, out string text) => ReadAt(Interop.Libc.AtFdCwd, Map(path), out text);
 
     // Opens relative to a directory descriptor (AtFdCwd: an absolute path) and reads the whole value.
     private static int ReadAt(int dirFd, string path, out string text)
     {
         text = "";
-        int fd;
-        while ((fd = OpenAt(dirFd, path, ORdOnly | OCloexec)) < 0 && Marshal.GetLastPInvokeError() == EIntr)
-        {
-        }
+        int fd = Retry(() => Interop.Libc.OpenAt(dirFd, path, Interop.Libc.ORdOnly | Interop.Libc.OCloexec));
 
         if (fd < 0)
         {
@@ -71,7 +84,7 @@ public sealed partial class HostSysfs : ISysfs
                     fixed (byte* p = &buf[total])
                     {
                         // The hot path of every listing: no retry delegate (EINTR as in Retry).
-                        while ((n = ReadFd(fd, p, (nuint)(buf.Length - total))) < 0 && Marshal.GetLastPInvokeError() == EIntr)
+                        for (int attempt = 0; (n = Interop.Libc.Read(fd, p, (nuint)(buf.Length - total))) < 0 && Marshal.GetLastPInvokeError() == Interop.Libc.EIntr && attempt < EintrRetries; attempt++)
                         {
                         }
                     }
@@ -97,7 +110,7 @@ public sealed partial class HostSysfs : ISysfs
         }
         finally
         {
-            Close(fd);
+            Interop.Libc.Close(fd);
         }
     }
 
@@ -124,7 +137,7 @@ public sealed partial class HostSysfs : ISysfs
             }
         }
 
-        int dirFd = common.Length > 1 ? Retry(() => OpenAt(AtFdCwd, Map(common.TrimEnd('/')), OPath | ODirectory | OCloexec)) : -1;
+        int dirFd = common.Length > 1 ? Retry(() => Interop.Libc.OpenAt(Interop.Libc.AtFdCwd, Map(common.TrimEnd('/')), Interop.Libc.OPath | Interop.Libc.ODirectory | Interop.Libc.OCloexec)) : -1;
         int workers = paths.Count < concurrentBatch ? 1 : Math.Min(readThreads, paths.Count / 32);
         int next = -1;
         void Work()
@@ -146,7 +159,7 @@ public sealed partial class HostSysfs : ISysfs
         {
             if (dirFd >= 0)
             {
-                Close(dirFd);
+                Interop.Libc.Close(dirFd);
             }
         }
 
@@ -155,7 +168,7 @@ public sealed partial class HostSysfs : ISysfs
 
     public int Write(string path, string value)
     {
-        int fd = Retry(() => Open(Map(path), OWrOnly | OCloexec));
+        int fd = Retry(() => Interop.Libc.Open(Map(path), Interop.Libc.OWrOnly | Interop.Libc.OCloexec));
         if (fd < 0)
         {
             return Marshal.GetLastPInvokeError();
@@ -170,7 +183,7 @@ public sealed partial class HostSysfs : ISysfs
                 fixed (byte* p = bytes)
                 {
                     var ptr = p;
-                    n = Retry(() => WriteFd(fd, ptr, (nuint)bytes.Length));
+                    n = Retry(() => Interop.Libc.Write(fd, ptr, (nuint)bytes.Length));
                 }
             }
 
@@ -178,7 +191,7 @@ public sealed partial class HostSysfs : ISysfs
         }
         finally
         {
-            Close(fd);
+            Interop.Libc.Close(fd);
         }
     }
 
@@ -187,7 +200,7 @@ public sealed partial class HostSysfs : ISysfs
         // opendir/readdir rather than Directory.Enumerate*, which stats every symlink (a node directory has one
         // per memory block) to learn whether it points at a directory.
         names = [];
-        nint dir = OpenDir(Map(path));
+        nint dir = Interop.Libc.OpenDir(Map(path));
         if (dir == 0)
         {
             return Marshal.GetLastPInvokeError();
@@ -196,10 +209,10 @@ public sealed partial class HostSysfs : ISysfs
         try
         {
             var list = new List<string>();
-            while (ReadDir(dir) is var entry && entry != null)
+            while (Interop.Libc.ReadDir(dir) is var entry && entry != null)
             {
                 // d_name ends at its NUL, which may be before the 256 bytes of the declared array are mapped.
-                var name = MemoryMarshal.CreateReadOnlySpanFromNullTerminated(entry + DirentNameOffset);
+                var name = MemoryMarshal.CreateReadOnlySpanFromNullTerminated(entry + Interop.Libc.DirentNameOffset);
                 if (!(name.SequenceEqual("."u8) || name.SequenceEqual(".."u8)))
                 {
                     list.Add(Encoding.UTF8.GetString(name));
@@ -211,7 +224,7 @@ public sealed partial class HostSysfs : ISysfs
         }
         finally
         {
-            CloseDir(dir);
+            Interop.Libc.CloseDir(dir);
         }
     }
 
@@ -234,46 +247,13 @@ public sealed partial class HostSysfs : ISysfs
 
     private static T Retry<T>(Func<T> call) where T : System.Numerics.INumber<T>
     {
-        while (true)
+        for (int attempt = 0; ; attempt++)
         {
             var r = call();
-            if (r >= T.Zero || Marshal.GetLastPInvokeError() != EIntr)
+            if (r >= T.Zero || Marshal.GetLastPInvokeError() != Interop.Libc.EIntr || attempt == EintrRetries)
             {
                 return r;
             }
         }
     }
-
-    private static unsafe long FileSystemType(string path)
-    {
-        var buf = stackalloc long[32]; // struct statfs: f_type first
-        return StatFs(path, buf) == 0 ? buf[0] : 0;
-    }
-
-    [LibraryImport("libc", EntryPoint = "opendir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial nint OpenDir(string path);
-
-    [LibraryImport("libc", EntryPoint = "readdir")]
-    private static unsafe partial byte* ReadDir(nint dir);
-
-    [LibraryImport("libc", EntryPoint = "closedir")]
-    private static partial int CloseDir(nint dir);
-
-    [LibraryImport("libc", EntryPoint = "statfs", StringMarshalling = StringMarshalling.Utf8)]
-    private static unsafe partial int StatFs(string path, long* buf);
-
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int OpenAt(int dirFd, string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
-    private static unsafe partial nint ReadFd(int fd, byte* buf, nuint count);
-
-    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
-    private static unsafe partial nint WriteFd(int fd, byte* buf, nuint count);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int fd);
 }
