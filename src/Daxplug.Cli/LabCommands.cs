@@ -162,11 +162,18 @@ internal static class LabCommands
         return lab;
     }
 
+    // A saved schedule run again; one that the run does not follow to the end is an error (exit 1), not a replay.
     private static (SavedSchedule Saved, ScheduleResult Result) Replay(string file, bool recordBlocks = false)
     {
         var saved = SavedSchedule.Load(file);
-        var spec = BuiltinScenarios.Find(saved.Scenario) ?? throw new CliException($"{file}: unknown scenario '{saved.Scenario}'");
-        return (saved, Explorer.RunOne(spec, Profile(saved.Abi), new Daxplug.Lab.Scheduling.ReplayStrategy(saved.Choices), saved.Seed, recordBlocks));
+        var strategy = new Daxplug.Lab.Scheduling.ReplayStrategy(saved.Choices);
+        var result = Explorer.RunOne(BuiltinScenarios.Find(saved.Scenario)!, Profile(saved.Abi), strategy, saved.Seed, recordBlocks);
+        if (strategy.Check(result.Trace.Count) is { } divergence)
+        {
+            throw new CliException($"{file}: does not replay: {divergence} (saved by another version of the scenario?)");
+        }
+
+        return (saved, result);
     }
 
     private static AbiProfile Profile(string name) =>

@@ -1,30 +1,26 @@
+using System.Text.Json;
+using Daxplug.Control.Files;
 using Daxplug.Kernel;
 using Daxplug.Kernel.Machines;
 
 namespace Daxplug.Cli;
 
-/// <summary>How sim verbs get their kernel: a fresh boot of --machine/--abi, or the --state file's saved one.</summary>
+/// <summary>
+/// How sim verbs and --sim get their kernel: a fresh boot of a machine and profile, or a state file's saved one.
+/// A state file is replaced atomically (never torn), and one that cannot be read is reported and left alone.
+/// </summary>
 internal static class SimModel
 {
     public static KernelModel Open(string machine, string abi, string? statePath, IReadOnlyList<string>? sets = null)
     {
         if (statePath is not null && File.Exists(statePath))
         {
-            return SimState.Load(statePath);
+            return Load(statePath);
         }
 
         var profile = AbiProfiles.Parse(abi)
                       ?? throw new CliException($"unknown --abi '{abi}' (one of: {string.Join(", ", AbiProfiles.All)})", CliException.Usage);
-        MachineSpec spec;
-        try
-        {
-            spec = BuiltinMachines.Load(machine);
-        }
-        catch (FileNotFoundException e)
-        {
-            throw new CliException(e.Message, CliException.Usage);
-        }
-
+        var spec = Machine(machine);
         if (sets is { Count: > 0 })
         {
             try
@@ -38,7 +34,20 @@ internal static class SimModel
             }
         }
 
-        var kernel = MachineBuilder.Build(spec, profile);
+        KernelModel kernel;
+        try
+        {
+            kernel = MachineBuilder.Build(spec, profile);
+        }
+        catch (FormatException e) when (sets is { Count: > 0 } || BuiltinMachines.Names.Contains(machine))
+        {
+            throw new CliException($"{(sets is { Count: > 0 } ? "--set" : machine)}: {e.Message}", CliException.Usage);
+        }
+        catch (FormatException e)
+        {
+            throw new BadFileException(machine, e.Message);
+        }
+
         SimState.Record(kernel);
         return kernel;
     }
@@ -48,7 +57,41 @@ internal static class SimModel
     {
         if (statePath is not null)
         {
-            SimState.Save(kernel, statePath);
+            AtomicFile.Write(statePath, SimState.Serialize(kernel));
+        }
+    }
+
+    // A built-in machine, or a machine file (reported with its position when it is not one).
+    private static MachineSpec Machine(string machine)
+    {
+        try
+        {
+            return BuiltinMachines.Load(machine);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new CliException(e.Message, CliException.Usage);
+        }
+        catch (JsonException e)
+        {
+            throw BadFileException.FromJson(machine, e);
+        }
+    }
+
+    private static KernelModel Load(string statePath)
+    {
+        var text = File.ReadAllText(statePath);
+        try
+        {
+            return SimState.Deserialize(text);
+        }
+        catch (JsonException e)
+        {
+            throw BadFileException.FromJson(statePath, e);
+        }
+        catch (FormatException e)
+        {
+            throw new BadFileException(statePath, e.Message);
         }
     }
 }

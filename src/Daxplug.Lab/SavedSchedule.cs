@@ -1,17 +1,60 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Daxplug.Control.Files;
+using Daxplug.Kernel;
+using Daxplug.Lab.Scenarios;
 
 namespace Daxplug.Lab;
 
 /// <summary>A schedule on disk: which scenario on which profile, and the agent chosen at every step.</summary>
 public sealed record SavedSchedule(string Scenario, string Abi, int Seed, List<int> Choices)
 {
-    public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, SavedScheduleJson.Default.SavedSchedule));
+    public void Save(string path) => AtomicFile.Write(path, JsonSerializer.Serialize(this, SavedScheduleJson.Default.SavedSchedule));
 
-    public static SavedSchedule Load(string path) =>
-        JsonSerializer.Deserialize(File.ReadAllText(path), SavedScheduleJson.Default.SavedSchedule) ?? throw new FormatException($"{path}: empty");
+    /// <summary>
+    /// Reads a schedule and checks it against the scenario it names: a file that is not one (bad JSON, an unknown
+    /// scenario or profile, a choice of an agent the scenario does not have) is a <see cref="BadFileException"/>.
+    /// </summary>
+    public static SavedSchedule Load(string path)
+    {
+        SavedSchedule? saved;
+        try
+        {
+            saved = JsonSerializer.Deserialize(File.ReadAllText(path), SavedScheduleJson.Default.SavedSchedule);
+        }
+        catch (JsonException e)
+        {
+            throw BadFileException.FromJson(path, e);
+        }
+
+        if (saved is null)
+        {
+            throw new BadFileException(path, "null is not a saved schedule");
+        }
+
+        var spec = BuiltinScenarios.Find(saved.Scenario ?? "")
+                   ?? throw new BadFileException(path, $"scenario: '{saved.Scenario}' is not one of {string.Join(", ", BuiltinScenarios.All.Select(s => s.Name))}");
+        if (AbiProfiles.Parse(saved.Abi ?? "") is null)
+        {
+            throw new BadFileException(path, $"abi: '{saved.Abi}' is not one of {string.Join(", ", AbiProfiles.All)}");
+        }
+
+        if (saved.Choices is null || saved.Choices.Count == 0)
+        {
+            throw new BadFileException(path, "choices: a schedule has at least one step");
+        }
+
+        int bad = saved.Choices.FindIndex(c => c < 0 || c >= spec.Agents.Count);
+        if (bad >= 0)
+        {
+            throw new BadFileException(path, $"choices[{bad}]: agent {saved.Choices[bad]} is not one of {spec.Name}'s (0-{spec.Agents.Count - 1})");
+        }
+
+        return saved;
+    }
 }
 
-[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
 [JsonSerializable(typeof(SavedSchedule))]
 internal sealed partial class SavedScheduleJson : JsonSerializerContext;

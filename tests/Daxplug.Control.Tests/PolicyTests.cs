@@ -44,7 +44,7 @@ public sealed class PolicyTests : IDisposable
     [InlineData("state = online\n", "expected '[section]'")]
     public void Parse_BadInput_SaysWhereAndWhat(string text, string message)
     {
-        var e = Assert.Throws<FormatException>(() => PolicyFile.Parse(text, "p.conf", []));
+        var e = Assert.Throws<Daxplug.Control.Files.BadFileException>(() => PolicyFile.Parse(text, "p.conf", []));
         Assert.Contains(message, e.Message);
         Assert.StartsWith("p.conf:", e.Message);
     }

@@ -20,9 +20,7 @@ public class SimStateTests
         k.Echo($"{Mem}/auto_online_blocks", "online_movable");
         k.Echo("/sys/module/memory_hotplug/parameters/online_policy", "auto-movable");
         using var tmp = new TempDir();
-        var file = Path.Combine(tmp.Path, "state.json");
-        SimState.Save(k, file);
-        var loaded = SimState.Load(file);
+        var loaded = SimState.Deserialize(SimState.Serialize(k));
 
         Assert.Equal(Dump(k, tmp, "a"), Dump(loaded, tmp, "b"));
         Assert.Equal("Movable", loaded.Zones(270));
@@ -30,17 +28,19 @@ public class SimStateTests
         Assert.Equal(8, loaded.Journal.Count);
 
         loaded.Echo($"{Mem}/memory271/state", "online_kernel");
-        SimState.Save(loaded, file);
-        Assert.Equal("Normal", SimState.Load(file).Zones(271));
+        Assert.Equal("Normal", SimState.Deserialize(SimState.Serialize(loaded)).Zones(271));
     }
 
-    [Fact]
-    public void Load_UnknownAbi_IsFormatException()
+    [InlineData("\"abi\": \"nope\", \"writes\": []", "abi: 'nope' is not one of")]
+    [InlineData("\"writes\": [{\"path\": \"/proc/x\", \"data\": \"\"}]", "writes[0]: path must be a /sys path")]
+    [InlineData("\"writes\": [{\"path\": \"/sys/x\", \"data\": \"%%\"}]", "writes[0]: data is not base64")]
+    [InlineData("\"writes\": null", "writes: missing")]
+    [Theory]
+    public void Deserialize_BadContent_IsFormatExceptionNamingTheField(string rest, string message)
     {
-        using var tmp = new TempDir();
-        var file = Path.Combine(tmp.Path, "bad.json");
-        File.WriteAllText(file, "{\"machine\": {\"nodes\": [{\"id\": 0, \"cpus\": \"0\", \"memory\": [\"0x0-0x7ffffff\"]}]}, \"abi\": \"nope\", \"writes\": []}");
-        Assert.Throws<FormatException>(() => SimState.Load(file));
+        var json = "{\"machine\": {\"nodes\": [{\"id\": 0, \"cpus\": \"0\", \"memory\": [\"0x0-0x7ffffff\"]}]}, " + rest + "}";
+        var e = Assert.Throws<FormatException>(() => SimState.Deserialize(json));
+        Assert.StartsWith(message, e.Message);
     }
 
     private static Dictionary<string, string> Dump(KernelModel k, TempDir tmp, string name)

@@ -1,39 +1,43 @@
 using System.Globalization;
-using Daxplug.Control.Discovery;
+using Daxplug.Control.Files;
 
 namespace Daxplug.Control.Policy;
 
 /// <summary>
-/// One desired state for the devices a section selects. Selectors (all given must match): name (a glob), region
-/// id, resource (first range start), target node, size; "mode" (system-ram/devdax) and "state" say what to converge to.
-/// </summary>
-public sealed record PolicyRule(string Source, string? Name, int? Region, ulong? Resource, int? TargetNode, ulong? Size, string? Mode, string? State)
-{
-    public bool Matches(DeviceInfo d) =>
-        (Name is null || System.IO.Enumeration.FileSystemName.MatchesSimpleExpression(Name, d.Name)) &&
-        (Region is null || Region == d.Region.Id) &&
-        (Resource is null || (d.Mappings.Count > 0 && d.Mappings[0].Start == Resource)) &&
-        (TargetNode is null || TargetNode == d.TargetNode) &&
-        (Size is null || Size == d.Size);
-}
-
-/// <summary>
 /// Reads daxplug's policy file ("[device]" sections of key = value lines, '#' comments) and daxctl's
 /// daxctl.conf.d "[reconfigure-device NAME]" sections (mode, online, movable; their nvdimm.uuid selector cannot
-/// match CXL/HMEM devices, so such sections apply to nothing and are reported).
+/// match CXL/HMEM devices, so such sections apply to nothing and are reported). Every complaint names the file and
+/// the line it is about (a <see cref="BadFileException"/>).
 /// </summary>
 public static class PolicyFile
 {
+    private static readonly string[] DeviceKeys = ["name", "region", "resource", "target_node", "size", "mode", "state"];
+    private static readonly string[] DaxctlKeys = ["nvdimm.uuid", "mode", "online", "movable"];
+    private static readonly string[] Modes = ["system-ram", "devdax"];
+
+    /// <summary>A section: its header, where it starts, and its keys with the line each was given on.</summary>
+    private sealed record Section(string Header, int Line, Dictionary<string, (string Value, int Line)> Keys);
+
     public static List<PolicyRule> Parse(string text, string source, List<string> warnings)
     {
         var rules = new List<PolicyRule>();
-        Dictionary<string, string>? current = null;
-        string header = "";
-        int headerLine = 0;
-        var lines = text.Split('\n');
-        for (int i = 0; i <= lines.Length; i++)
+        foreach (var section in Sections(text, source))
         {
-            var line = i < lines.Length ? lines[i].Split('#')[0].Trim() : "[]";
+            rules.AddRange(Rule(section, source, warnings));
+        }
+
+        return rules;
+    }
+
+    private static List<Section> Sections(string text, string source)
+    {
+        var sections = new List<Section>();
+        Section? current = null;
+        var lines = text.Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+        {
+            int lineNo = i + 1;
+            var line = lines[i].Split('#')[0].Trim();
             if (line.Length == 0)
             {
                 continue;
@@ -41,77 +45,130 @@ public static class PolicyFile
 
             if (line.StartsWith('[') && line.EndsWith(']'))
             {
-                if (current is not null)
+                var header = line[1..^1].Trim();
+                if (header.Length == 0)
                 {
-                    rules.AddRange(Rule(current, header, $"{source}:{headerLine}", warnings));
+                    throw new BadFileException(source, "an empty section header", lineNo);
                 }
 
-                header = line[1..^1].Trim();
-                headerLine = i + 1;
-                current = header.Length == 0 ? null : [];
+                current = new Section(header, lineNo, []);
+                sections.Add(current);
                 continue;
             }
 
             int eq = line.IndexOf('=');
             if (current is null || eq <= 0)
             {
-                throw new FormatException($"{source}:{i + 1}: expected '[section]' or 'key = value'");
+                throw new BadFileException(source, current is null ? "expected '[section]' before any 'key = value'" : "expected '[section]' or 'key = value'", lineNo);
             }
 
-            current[line[..eq].Trim()] = line[(eq + 1)..].Trim();
+            var key = line[..eq].Trim();
+            var value = line[(eq + 1)..].Trim();
+            if (value.Length == 0)
+            {
+                throw new BadFileException(source, $"'{key}' has no value", lineNo);
+            }
+
+            if (current.Keys.TryGetValue(key, out var first))
+            {
+                throw new BadFileException(source, $"'{key}' is given twice in this section (first on line {first.Line})", lineNo);
+            }
+
+            current.Keys[key] = (value, lineNo);
         }
 
-        return rules;
+        return sections;
     }
 
-    private static IEnumerable<PolicyRule> Rule(Dictionary<string, string> keys, string header, string where, List<string> warnings)
+    private static IEnumerable<PolicyRule> Rule(Section section, string source, List<string> warnings)
     {
-        if (header.StartsWith("reconfigure-device", StringComparison.Ordinal))
+        var keys = section.Keys;
+        var where = $"{source}:{section.Line}";
+        if (section.Header.StartsWith("reconfigure-device", StringComparison.Ordinal))
         {
             // daxctl.conf.d: only NVDIMM namespaces are selected, by uuid.
-            var state = keys.GetValueOrDefault("online", "true") == "false" ? null
-                : keys.GetValueOrDefault("movable", "true") == "false" ? "online" : "online_movable";
-            if (keys.ContainsKey("nvdimm.uuid"))
+            foreach (var (key, (_, line)) in keys.Where(k => !DaxctlKeys.Contains(k.Key)))
             {
-                warnings.Add($"{where}: daxctl section selects nvdimm.uuid {keys["nvdimm.uuid"]}, which no CXL/HMEM device has; not applied");
+                warnings.Add($"{source}:{line}: '{key}' is not a key daxctl's reconfigure-device sections have; ignored");
+            }
+
+            var mode = Choice(keys, "mode", Modes, source);
+            bool online = Flag(keys, "online", source), movable = Flag(keys, "movable", source);
+            if (keys.TryGetValue("nvdimm.uuid", out var uuid))
+            {
+                warnings.Add($"{where}: daxctl section selects nvdimm.uuid {uuid.Value}, which no CXL/HMEM device has; not applied");
                 yield break;
             }
 
-            yield return new PolicyRule(where, header["reconfigure-device".Length..].Trim(), null, null, null, null, keys.GetValueOrDefault("mode"), state);
+            yield return new PolicyRule(where, section.Header["reconfigure-device".Length..].Trim(), null, null, null, null, mode,
+                !online ? null : movable ? "online_movable" : "online");
             yield break;
         }
 
-        if (header != "device")
+        if (section.Header != "device")
         {
-            throw new FormatException($"{where}: unknown section [{header}] (expected [device])");
+            throw new BadFileException(source, $"unknown section [{section.Header}] (expected [device])", section.Line);
         }
 
-        foreach (var key in keys.Keys.Except(["name", "region", "resource", "target_node", "size", "mode", "state"]))
+        foreach (var (key, (_, line)) in keys.Where(k => !DeviceKeys.Contains(k.Key)))
         {
-            throw new FormatException($"{where}: unknown key '{key}'");
+            throw new BadFileException(source, $"unknown key '{key}' (one of: {string.Join(", ", DeviceKeys)})", line);
         }
 
-        var mode = keys.GetValueOrDefault("mode");
-        if (mode is not (null or "system-ram" or "devdax"))
+        var deviceMode = Choice(keys, "mode", Modes, source);
+        var state = Choice(keys, "state", Transitions.Controller.Targets, source);
+        if (deviceMode is null && state is null)
         {
-            throw new FormatException($"{where}: mode must be system-ram or devdax");
+            throw new BadFileException(source, "this [device] section sets neither mode nor state: it would change nothing", section.Line);
         }
 
-        var st = keys.GetValueOrDefault("state");
-        if (st is not null && !Transitions.Controller.Targets.Contains(st))
+        if (deviceMode == "devdax" && state is not (null or "unplugged"))
         {
-            throw new FormatException($"{where}: state must be one of {string.Join(", ", Transitions.Controller.Targets)}");
+            throw new BadFileException(source, $"state = {state} contradicts mode = devdax (on line {keys["mode"].Line}): a devdax device has no memory online", keys["state"].Line);
         }
 
-        yield return new PolicyRule(where, keys.GetValueOrDefault("name"),
-            keys.TryGetValue("region", out var r) ? int.Parse(r, CultureInfo.InvariantCulture) : null,
-            keys.TryGetValue("resource", out var res) ? ParseNumber(res) : null,
-            keys.TryGetValue("target_node", out var n) ? int.Parse(n, CultureInfo.InvariantCulture) : null,
-            keys.TryGetValue("size", out var size) ? ParseNumber(size) : null, mode, st);
+        yield return new PolicyRule(where, keys.TryGetValue("name", out var name) ? name.Value : null,
+            (int?)Number(keys, "region", source, int.MaxValue), Number(keys, "resource", source, ulong.MaxValue),
+            (int?)Number(keys, "target_node", source, int.MaxValue), Number(keys, "size", source, ulong.MaxValue, units: true), deviceMode, state);
     }
 
-    private static ulong ParseNumber(string s) => s.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
-        ? ulong.Parse(s[2..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture)
-        : s.EndsWith('G') ? ulong.Parse(s[..^1], CultureInfo.InvariantCulture) << 30
-        : ulong.Parse(s, CultureInfo.InvariantCulture);
+    private static string? Choice(Dictionary<string, (string Value, int Line)> keys, string key, string[] allowed, string source) =>
+        !keys.TryGetValue(key, out var v) ? null
+            : allowed.Contains(v.Value) ? v.Value
+            : throw new BadFileException(source, $"{key} must be one of {string.Join(", ", allowed)}, not '{v.Value}'", v.Line);
+
+    // daxctl's booleans: absent means true.
+    private static bool Flag(Dictionary<string, (string Value, int Line)> keys, string key, string source) =>
+        !keys.TryGetValue(key, out var v) || v.Value switch
+        {
+            "true" => true,
+            "false" => false,
+            _ => throw new BadFileException(source, $"{key} must be true or false, not '{v.Value}'", v.Line),
+        };
+
+    // A number: decimal or 0x hex, with a K/M/G/T (binary) suffix where <paramref name="units"/>; at most max.
+    private static ulong? Number(Dictionary<string, (string Value, int Line)> keys, string key, string source, ulong max, bool units = false)
+    {
+        if (!keys.TryGetValue(key, out var v))
+        {
+            return null;
+        }
+
+        var text = v.Value;
+        int shift = 0;
+        if (units && text.Length > 1 && "KMGT".IndexOf(char.ToUpperInvariant(text[^1])) is var u and >= 0)
+        {
+            shift = 10 * (u + 1);
+            text = text[..^1];
+        }
+
+        bool hex = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase);
+        if (!ulong.TryParse(hex ? text[2..] : text, hex ? NumberStyles.AllowHexSpecifier : NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+            || n > max >> shift)
+        {
+            throw new BadFileException(source, $"{key}: '{v.Value}' is not a whole number from 0 to {max}{(units ? " (bytes; K, M, G, T suffixes)" : "")}", v.Line);
+        }
+
+        return n << shift;
+    }
 }

@@ -9,7 +9,10 @@ public static class BuiltinMachines
 {
     public static IReadOnlyList<string> Names { get; } = ["default", "tib", "qemu", "lab", "host"];
 
-    /// <summary>A built-in by name, or a machine JSON file by path.</summary>
+    /// <summary>
+    /// A built-in by name, or a machine JSON file by path: a <see cref="FileNotFoundException"/> for neither, a
+    /// <see cref="JsonException"/> for a file that is not a machine description.
+    /// </summary>
     public static MachineSpec Load(string nameOrPath)
     {
         if (nameOrPath == "host")
@@ -21,7 +24,7 @@ public static class BuiltinMachines
         {
             using var stream = typeof(BuiltinMachines).Assembly.GetManifestResourceStream($"machines/{nameOrPath}.json")
                                ?? throw new InvalidOperationException($"built-in machine {nameOrPath} is missing");
-            return Parse(new StreamReader(stream).ReadToEnd(), nameOrPath);
+            return Parse(new StreamReader(stream).ReadToEnd());
         }
 
         if (!File.Exists(nameOrPath))
@@ -29,22 +32,12 @@ public static class BuiltinMachines
             throw new FileNotFoundException($"no built-in machine or file named '{nameOrPath}' (built-ins: {string.Join(", ", Names)})");
         }
 
-        return Parse(File.ReadAllText(nameOrPath), nameOrPath);
+        return Parse(File.ReadAllText(nameOrPath));
     }
 
-    /// <summary>Parses machine JSON; a malformed file is a FormatException naming it.</summary>
-    public static MachineSpec Parse(string json, string origin)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(json, MachineJsonContext.Default.MachineSpec)
-                   ?? throw new FormatException($"{origin}: empty machine description");
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"{origin}: {e.Message}", e);
-        }
-    }
+    /// <summary>Parses machine JSON; text that is not a machine description is a <see cref="JsonException"/>.</summary>
+    public static MachineSpec Parse(string json) =>
+        JsonSerializer.Deserialize(json, MachineJsonContext.Default.MachineSpec) ?? throw new JsonException("null is not a machine description", null, 0, 0);
 
     /// <summary>
     /// The machine with top-level fields replaced, each "field=value" (as in the JSON, case-insensitive): a list
@@ -79,7 +72,16 @@ public static class BuiltinMachines
             };
         }
 
-        return node.Deserialize(MachineJsonContext.Default.MachineSpec)!;
+        try
+        {
+            return node.Deserialize(MachineJsonContext.Default.MachineSpec)!;
+        }
+        catch (JsonException e) when (e.Path is { } path)
+        {
+            // A value of the right kind but out of the field's range (a negative count, a number too large).
+            var field = path.TrimStart('$', '.');
+            throw new FormatException($"--set {field}: '{node[field]}' is out of range for this field", e);
+        }
 
         static string[] Split(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 

@@ -5,7 +5,8 @@ namespace Daxplug.Kernel.Machines;
 /// <summary>
 /// A saved simulated kernel: the machine it booted from, its profile, and every sysfs write it has taken since
 /// (including failed ones and fault injections under /sys/kernel/debug). The model is deterministic, so
-/// replaying the writes on a fresh boot gives back exactly the same state.
+/// replaying the writes on a fresh boot gives back exactly the same state. Text only: where it is kept, and how
+/// safely, is the caller's business.
 /// </summary>
 public static class SimState
 {
@@ -13,30 +14,60 @@ public static class SimState
     public static void Record(KernelModel kernel) =>
         kernel.Sysfs.Written = (path, data) => kernel.Journal.Add(new JournalEntry(path, Convert.ToBase64String(data)));
 
-    /// <summary>Writes the state file (atomically: a temp file renamed over the target).</summary>
-    public static void Save(KernelModel kernel, string path)
+    /// <summary>The state as JSON text.</summary>
+    public static string Serialize(KernelModel kernel) => JsonSerializer.Serialize(new SimStateFile
     {
-        var file = new SimStateFile
-        {
-            Machine = kernel.Machine,
-            Abi = AbiProfiles.Name(kernel.Abi),
-            Writes = [.. kernel.Journal],
-        };
-        var tmp = path + ".tmp";
-        File.WriteAllText(tmp, JsonSerializer.Serialize(file, MachineJsonContext.Default.SimStateFile));
-        File.Move(tmp, path, overwrite: true);
-    }
+        Machine = kernel.Machine,
+        Abi = AbiProfiles.Name(kernel.Abi),
+        Writes = [.. kernel.Journal],
+    }, MachineJsonContext.Default.SimStateFile);
 
-    /// <summary>Boots the saved machine and replays its writes; the result records further writes.</summary>
-    public static KernelModel Load(string path)
+    /// <summary>
+    /// Boots the saved machine and replays its writes; the result records further writes. Text that is not JSON of
+    /// this shape is a <see cref="JsonException"/>; content that cannot be a saved kernel a
+    /// <see cref="FormatException"/> that says which field.
+    /// </summary>
+    public static KernelModel Deserialize(string json)
     {
-        var file = JsonSerializer.Deserialize(File.ReadAllText(path), MachineJsonContext.Default.SimStateFile)
-                   ?? throw new FormatException($"{path}: empty state file");
-        var abi = AbiProfiles.Parse(file.Abi) ?? throw new FormatException($"{path}: unknown abi '{file.Abi}'");
-        var kernel = MachineBuilder.Build(file.Machine ?? throw new FormatException($"{path}: no machine"), abi);
-        foreach (var entry in file.Writes)
+        var file = JsonSerializer.Deserialize(json, MachineJsonContext.Default.SimStateFile)
+                   ?? throw new FormatException("null is not a saved kernel");
+        var abi = AbiProfiles.Parse(file.Abi) ?? throw new FormatException($"abi: '{file.Abi}' is not one of {string.Join(", ", AbiProfiles.All)}");
+        if (file.Writes is null)
         {
-            kernel.Sysfs.Write(entry.Path, Convert.FromBase64String(entry.Data));
+            throw new FormatException("writes: missing");
+        }
+
+        var writes = new List<(string Path, byte[] Data)>(file.Writes.Count);
+        for (int i = 0; i < file.Writes.Count; i++)
+        {
+            var entry = file.Writes[i];
+            if (entry?.Path is not { } path || !path.StartsWith("/sys/", StringComparison.Ordinal))
+            {
+                throw new FormatException($"writes[{i}]: path must be a /sys path, not '{entry?.Path}'");
+            }
+
+            var data = new byte[((entry.Data?.Length ?? 0) * 3 / 4) + 3];
+            if (entry.Data is null || !Convert.TryFromBase64String(entry.Data, data, out int length))
+            {
+                throw new FormatException($"writes[{i}]: data is not base64");
+            }
+
+            writes.Add((path, data[..length]));
+        }
+
+        KernelModel kernel;
+        try
+        {
+            kernel = MachineBuilder.Build(file.Machine ?? throw new FormatException("no machine"), abi);
+        }
+        catch (FormatException e)
+        {
+            throw new FormatException($"machine: {e.Message}", e);
+        }
+
+        foreach (var (path, data) in writes)
+        {
+            kernel.Sysfs.Write(path, data);
         }
 
         kernel.Journal.AddRange(file.Writes);

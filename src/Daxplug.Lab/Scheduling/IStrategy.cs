@@ -15,24 +15,40 @@ public sealed class RandomStrategy(int seed) : IStrategy
     public int Next(IReadOnlyList<int> runnable, int step) => random.Next(runnable.Count);
 }
 
-/// <summary>Replays the agent choices of a recorded trace, step by step.</summary>
+/// <summary>
+/// Replays the agent choices of a recorded trace, step by step. A schedule that does not fit the run (a choice
+/// of an agent that cannot run at that step, or fewer choices than the run has steps) is not followed blindly:
+/// the first place it stops fitting is kept in <see cref="Divergence"/>, and the run goes on with the first
+/// runnable agent.
+/// </summary>
 public sealed class ReplayStrategy(IReadOnlyList<int> choices) : IStrategy
 {
+    /// <summary>Where and how the run left the schedule, or null while it follows it.</summary>
+    public string? Divergence { get; private set; }
+
     public int Next(IReadOnlyList<int> runnable, int step)
     {
         if (step >= choices.Count)
         {
+            Divergence ??= $"the schedule ends after {choices.Count} step(s), but the run went on (step {step})";
             return 0;
         }
 
-        int index = runnable.ToList().IndexOf(choices[step]);
-        if (index < 0)
+        for (int i = 0; i < runnable.Count; i++)
         {
-            throw new InvalidOperationException($"replay diverged at step {step}: agent {choices[step]} is not runnable");
+            if (runnable[i] == choices[step])
+            {
+                return i;
+            }
         }
 
-        return index;
+        Divergence ??= $"at step {step} the schedule chooses agent {choices[step]}, which cannot run then (runnable: {string.Join(", ", runnable)})";
+        return 0;
     }
+
+    /// <summary>After the run: the divergence, or a run that ended before the schedule did.</summary>
+    public string? Check(int steps) =>
+        Divergence ?? (steps < choices.Count ? $"the run ended after {steps} step(s), before the schedule's {choices.Count}" : null);
 }
 
 /// <summary>
