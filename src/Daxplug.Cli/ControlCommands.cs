@@ -12,7 +12,26 @@ namespace Daxplug.Cli;
 /// <summary>The controller verbs: list, blocks, set, recover — on /sys, a mount, or the in-process model.</summary>
 internal static class ControlCommands
 {
-    private sealed record Target(ISysfs Sysfs, KernelModel? Model, string? StateFile, StateDir StateDir);
+    /// <summary>
+    /// What a verb acts on: a sysfs, and with --sim the in-process kernel and its state file, which a verb that
+    /// writes reads, changes and saves under the state directory's lock (<see cref="Held"/>), so that two
+    /// daxplug processes never lose each other's changes.
+    /// </summary>
+    private sealed record Target(ISysfs Sysfs, KernelModel? Model, string? StateFile, StateDir StateDir, IDisposable? Held) : IDisposable
+    {
+        public Controller Controller(bool recoverFirst = false) => new(Sysfs, StateDir, Progress.Create()) { RecoverFirst = recoverFirst };
+
+        /// <summary>Saves the simulated kernel (atomically), if there is one.</summary>
+        public void Save()
+        {
+            if (Model is not null)
+            {
+                SimModel.Save(Model, StateFile);
+            }
+        }
+
+        public void Dispose() => Held?.Dispose();
+    }
 
     public static IEnumerable<Command> Build(RootCommand root)
     {
@@ -25,28 +44,36 @@ internal static class ControlCommands
             root.Options.Add(o);
         }
 
-        Target Open(ParseResult r)
+        Target Open(ParseResult r, bool writes = false)
         {
             var stateDir = new StateDir(Path.GetFullPath(r.GetValue(stateDirOpt)!));
-            if (r.GetResult(simOpt) is not null)
+            if (r.GetResult(simOpt) is null)
             {
-                var machine = r.GetValue(simOpt) ?? "default";
-                var file = Path.Combine(stateDir.Path, $"sim-{Path.GetFileNameWithoutExtension(machine)}.json");
-                Directory.CreateDirectory(stateDir.Path);
+                return new Target(HostRoot(r.GetValue(sysfsOpt)!), null, null, stateDir, null);
+            }
+
+            var machine = r.GetValue(simOpt) ?? "default";
+            var name = SimStateName(machine);
+            var file = Path.Combine(stateDir.Path, $"sim-{name}.json");
+            var held = writes ? stateDir.Lock(StateDir.LockTimeout) : null;
+            try
+            {
                 var kernel = SimModel.Open(machine, r.GetValue(abiOpt)!, file);
-                return new Target(ModelSysfs.Create(kernel, $"model:{kernel.Machine.Name}"), kernel, file, stateDir);
+                if (r.GetResult(abiOpt) is { Implicit: false } && AbiProfiles.Name(kernel.Abi) != r.GetValue(abiOpt))
+                {
+                    throw new CliException($"{file} holds a simulated {AbiProfiles.Name(kernel.Abi)} kernel; --sim-abi {r.GetValue(abiOpt)} applies to a new one (remove the file, or use another --state-dir)", CliException.Usage);
+                }
+
+                return new Target(ModelSysfs.Create(kernel, $"model:{name}"), kernel, file, stateDir, held);
             }
-
-            return new Target(HostRoot(r.GetValue(sysfsOpt)!), null, null, stateDir);
-        }
-
-        void Save(Target t)
-        {
-            if (t.Model is not null)
+            catch
             {
-                SimModel.Save(t.Model, t.StateFile);
+                held?.Dispose();
+                throw;
             }
         }
+
+        var recoverFirst = new Option<bool>("--recover") { Description = "If a transaction was interrupted (a pending journal), recover it first instead of refusing to start" };
 
         var dev = new Argument<string?>("device") { Description = "A dax device (dax0.0); all when omitted", Arity = ArgumentArity.ZeroOrOne };
         var devices = new Option<bool>("-D", "--devices") { Description = "List devices (the default)" };
@@ -64,7 +91,7 @@ internal static class ControlCommands
         list.Arguments.Add(dev);
         list.SetAction(r =>
         {
-            var t = Open(r);
+            using var t = Open(r);
             var inv = Discover.Run(t.Sysfs);
             var name = r.GetValue(dev);
             if (name is not null && inv.Device(name) is null)
@@ -75,6 +102,11 @@ internal static class ControlCommands
             bool asJson = r.GetValue(json) || r.GetValue(human) || r.GetValue(regions) || r.GetValue(mappings) || Console.IsOutputRedirected;
             var opt = new ListOptions(r.GetValue(devices) || !r.GetValue(regions), r.GetValue(regions), r.GetValue(mappings), r.GetValue(human));
             Console.Out.Write(asJson ? DaxctlJson.Render(inv, opt, name) : Tables.Devices(inv with { Devices = inv.Devices.Where(d => name is null || d.Name == name).ToList() }));
+            if (t.Controller().PendingNote() is { } pending)
+            {
+                Console.Error.WriteLine($"daxplug: {pending}");
+            }
+
             return 0;
         });
 
@@ -98,29 +130,34 @@ internal static class ControlCommands
         set.Arguments.Add(state);
         set.Options.Add(dryRun);
         set.Options.Add(yes);
+        set.Options.Add(recoverFirst);
         set.SetAction(r =>
         {
-            var t = Open(r);
-            var controller = new Controller(t.Sysfs, t.StateDir, Progress.Create());
             if (r.GetValue(dryRun))
             {
-                return Report(controller.Plan(r.GetValue(setDev)!, r.GetValue(state)!));
+                using var look = Open(r);
+                return Report(look.Controller().Plan(r.GetValue(setDev)!, r.GetValue(state)!));
             }
 
+            using var t = Open(r, writes: true);
             Confirm(t.Sysfs, r.GetValue(yes), $"set {r.GetValue(setDev)} {r.GetValue(state)}");
-            var outcome = controller.Set(r.GetValue(setDev)!, r.GetValue(state)!);
-            Save(t);
+            var outcome = t.Controller(r.GetValue(recoverFirst)).Set(r.GetValue(setDev)!, r.GetValue(state)!);
+            t.Save();
             return Report(outcome);
         });
 
-        var recover = new Command("recover", "Roll back a transaction that a crash or kill left half done (from the journal in --state-dir)");
+        var recover = new Command("recover", "Deal with a transaction that a crash or kill left half done (the journal in --state-dir): put every " +
+                                              "block back as it was, or complete the transaction where the kernel already got past its unplug or plug. " +
+                                              "Acts only on blocks of the journal's device, refuses a journal that disagrees with it, and can itself be " +
+                                              "killed and run again. Until it has run, every verb that writes refuses to start.\n" +
+                                              "Exit codes: 0 done (or nothing to do), 1 the journal cannot be acted on (it stays), 3 blocks could not be put back (the journal stays).");
         recover.Options.Add(yes);
         recover.SetAction(r =>
         {
-            var t = Open(r);
+            using var t = Open(r, writes: true);
             Confirm(t.Sysfs, r.GetValue(yes), "recover");
-            var outcome = new Controller(t.Sysfs, t.StateDir, Progress.Create()).Recover();
-            Save(t);
+            var outcome = t.Controller().Recover();
+            t.Save();
             return Report(outcome);
         });
         var rdev = new Argument<string>("device") { Description = "The dax device (dax0.0)" };
@@ -132,14 +169,14 @@ internal static class ControlCommands
                                                      "does, but with an atomic online/unplug and a rollback of the driver switch.\n\n" +
                                                      "Examples:\n  daxplug reconfigure dax0.0 --mode devdax --force\n  daxplug reconfigure dax0.0 --mode system-ram --no-movable");
         reconfigure.Arguments.Add(rdev);
-        foreach (var o in new Option[] { mode, noOnline, noMovable, force, yes })
+        foreach (var o in new Option[] { mode, noOnline, noMovable, force, yes, recoverFirst })
         {
             reconfigure.Options.Add(o);
         }
 
         reconfigure.SetAction(r =>
         {
-            var t = Open(r);
+            using var t = Open(r, writes: true);
             var m = r.GetValue(mode)!;
             if (m is not ("system-ram" or "devdax"))
             {
@@ -147,11 +184,11 @@ internal static class ControlCommands
             }
 
             Confirm(t.Sysfs, r.GetValue(yes), $"reconfigure {r.GetValue(rdev)} --mode {m}");
-            var rc = new Reconfigure(t.Sysfs, new Controller(t.Sysfs, t.StateDir, Progress.Create()));
+            var rc = new Reconfigure(t.Sysfs, t.Controller(r.GetValue(recoverFirst)));
             var outcome = m == "system-ram"
                 ? rc.ToSystemRam(r.GetValue(rdev)!, !r.GetValue(noOnline), !r.GetValue(noMovable), r.GetValue(force))
                 : rc.ToDevdax(r.GetValue(rdev)!, r.GetValue(force));
-            Save(t);
+            t.Save();
             return Report(outcome);
         });
 
@@ -163,8 +200,8 @@ internal static class ControlCommands
         doctor.Options.Add(doctorJson);
         doctor.SetAction(r =>
         {
-            var t = Open(r);
-            var findings = Daxplug.Control.Doctor.Checkup.Run(t.Sysfs, r.GetValue(doctorRoot)!);
+            using var t = Open(r);
+            var findings = Daxplug.Control.Doctor.Checkup.Run(t.Sysfs, r.GetValue(doctorRoot)!, t.Controller().PendingNote());
             Console.Out.Write(r.GetValue(doctorJson) ? DoctorJson(findings) : DoctorText(findings));
             return findings.Any(f => f.Severity == Daxplug.Control.Doctor.Severity.Warning) ? 1 : 0;
         });
@@ -177,6 +214,7 @@ internal static class ControlCommands
         apply.Options.Add(config);
         apply.Options.Add(daxctlConf);
         apply.Options.Add(yes);
+        apply.Options.Add(recoverFirst);
         List<Daxplug.Control.Policy.PolicyRule> LoadRules(ParseResult r)
         {
             var warnings = new List<string>();
@@ -205,10 +243,10 @@ internal static class ControlCommands
             return rules;
         }
 
-        int RunApply(Target t, List<Daxplug.Control.Policy.PolicyRule> rules)
+        int RunApply(Target t, List<Daxplug.Control.Policy.PolicyRule> rules, bool recover)
         {
-            var results = new Daxplug.Control.Policy.Apply(t.Sysfs, new Controller(t.Sysfs, t.StateDir, Progress.Create())).Run(rules);
-            Save(t);
+            var results = new Daxplug.Control.Policy.Apply(t.Sysfs, t.Controller(recover)).Run(rules);
+            t.Save();
             foreach (var (_, outcome) in results)
             {
                 Report(outcome);
@@ -219,8 +257,8 @@ internal static class ControlCommands
 
         apply.SetAction(r =>
         {
-            var t = Open(r);
             var rules = LoadRules(r);
+            using var t = Open(r, writes: true);
             if (rules.Count == 0)
             {
                 Console.Out.WriteLine("no policy: nothing to apply");
@@ -228,20 +266,20 @@ internal static class ControlCommands
             }
 
             Confirm(t.Sysfs, r.GetValue(yes), "apply");
-            return RunApply(t, rules);
+            return RunApply(t, rules, r.GetValue(recoverFirst));
         });
 
         var settle = new Option<int>("--settle") { Description = "Milliseconds without new events before applying", DefaultValueFactory = _ => 1000 };
         var watch = new Command("watch", "Listen to the kernel's uevents (netlink) and apply the policy whenever dax devices or memory " +
                                          "blocks are added, once per burst; runs until SIGINT/SIGTERM. Acts on this machine's /sys only.");
-        foreach (var o in new Option[] { config, daxctlConf, settle, yes })
+        foreach (var o in new Option[] { config, daxctlConf, settle, yes, recoverFirst })
         {
             watch.Options.Add(o);
         }
 
         watch.SetAction(r =>
         {
-            var t = Open(r);
+            using var t = Open(r);
             if (!t.Sysfs.IsHost)
             {
                 throw new CliException("watch reacts to this kernel's events, so it acts on /sys only (not --sim or another --sysfs)", CliException.Usage);
@@ -254,11 +292,11 @@ internal static class ControlCommands
             using var intr = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; cancel.Cancel(); });
             using var socket = new Daxplug.Control.Watch.UeventSocket();
             Console.Out.WriteLine($"watching for dax and memory events ({rules.Count} rule(s))");
-            RunApply(t, rules);
+            RunApply(t, rules, r.GetValue(recoverFirst));
             new Daxplug.Control.Watch.Watcher(socket, events =>
             {
                 Console.Out.WriteLine($"{events.Count} event(s), first: {events[0].Action} {events[0].DevPath}");
-                RunApply(t, rules);
+                RunApply(t, rules, r.GetValue(recoverFirst));
             }, TimeSpan.FromMilliseconds(r.GetValue(settle))).Run(cancel.Token);
             return 0;
         });
@@ -344,6 +382,23 @@ internal static class ControlCommands
 
             w.WriteEndArray();
         });
+
+    /// <summary>
+    /// The name of a --sim machine's state ("sim-NAME.json"): a built-in's name, or a machine file's name and a hash
+    /// of its full path (two files called default.json, or one and the built-in, do not share a state).
+    /// </summary>
+    private static string SimStateName(string machine)
+    {
+        if (BuiltinMachines.Names.Contains(machine))
+        {
+            return machine;
+        }
+
+        var full = Path.GetFullPath(machine);
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(full)))[..8];
+        var stem = string.Concat(Path.GetFileNameWithoutExtension(full).Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
+        return $"{stem}-{hash}";
+    }
 
     /// <summary>A sysfs root given with --sysfs, checked to be one.</summary>
     public static HostSysfs HostRoot(string sys) => Directory.Exists(Path.Combine(sys, "devices/system/memory"))

@@ -274,13 +274,13 @@ public sealed class ControllerTests : IDisposable
         };
         Assert.Throws<OperationCanceledException>(() => new Controller(s, state).Set("dax1.0", "unplugged"));
         s.AfterWrite = null;
-        Assert.NotNull(state.Read());
+        Assert.NotNull(state.Journal(s).Read());
         Assert.NotEqual(before, Blocks(s, "dax1.0"));
 
         var outcome = new Controller(s, state).Recover();
         Assert.Equal(OutcomeCode.Done, outcome.Code);
         Assert.Equal(before, Blocks(s, "dax1.0"));
-        Assert.Null(state.Read());
+        Assert.Null(state.Journal(s).Read());
         Assert.Equal("nothing to recover", new Controller(s, state).Recover().Message);
     }
 

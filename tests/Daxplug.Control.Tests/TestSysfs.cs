@@ -22,9 +22,9 @@ internal sealed class TestSysfs : ISysfs
 
     public bool IsHost => false;
 
-    public static TestSysfs Boot(AbiProfile abi, string policy = "offline")
+    public static TestSysfs Boot(AbiProfile abi, string policy = "offline", string machine = "default")
     {
-        var spec = BuiltinMachines.Load("default");
+        var spec = BuiltinMachines.Load(machine);
         spec.AutoOnlineBlocks = policy;
         return new TestSysfs(MachineBuilder.Build(spec, abi));
     }

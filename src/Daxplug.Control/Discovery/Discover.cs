@@ -56,12 +56,21 @@ public static class Discover
     /// <summary>Reads one device (and its region) only, or null if there is no such device.</summary>
     public static DeviceInfo? Device(ISysfs sysfs, string name, Detail detail = Detail.Full)
     {
-        if (name.Contains('/') || !sysfs.Exists($"{DaxDevices}/{name}"))
+        if (!IsDeviceName(name) || !sysfs.Exists($"{DaxDevices}/{name}"))
         {
             return null;
         }
 
         return ReadDevice(sysfs, name, BlockSize(sysfs), [], detail);
+    }
+
+    /// <summary>Whether a name has the shape of a dax device's, daxR.N (nothing else is looked up).</summary>
+    public static bool IsDeviceName(string name)
+    {
+        int dot = name.IndexOf('.', StringComparison.Ordinal);
+        return name.StartsWith("dax", StringComparison.Ordinal) && dot > 3 && dot < name.Length - 1
+               && name.AsSpan(3, dot - 3).ContainsAnyExceptInRange('0', '9') == false
+               && name.AsSpan(dot + 1).ContainsAnyExceptInRange('0', '9') == false;
     }
 
     /// <summary>The memory block size (block_size_bytes, hex without 0x).</summary>
@@ -75,14 +84,7 @@ public static class Discover
     /// </summary>
     public static List<BlockInfo> Blocks(ISysfs sysfs, ulong blockSize, IEnumerable<(ulong Start, ulong End)> ranges, int? node = null, Detail detail = Detail.Full)
     {
-        var ids = new List<ulong>();
-        foreach (var (start, end) in ranges)
-        {
-            for (ulong id = (start + blockSize - 1) / blockSize; (id + 1) * blockSize - 1 <= end; id++)
-            {
-                ids.Add(id);
-            }
-        }
+        var ids = BlockIdsIn(blockSize, ranges).ToList();
 
         // Past a few blocks, one listing of the memory directory says which exist (an unplugged 1 TiB device would
         // otherwise cost 8192 failed opens).
@@ -93,6 +95,18 @@ public static class Discover
         }
 
         return BlocksById(sysfs, blockSize, ids, _ => node, detail);
+    }
+
+    /// <summary>The ids of the memory blocks that lie wholly inside the ranges, whether they exist or not.</summary>
+    public static IEnumerable<ulong> BlockIdsIn(ulong blockSize, IEnumerable<(ulong Start, ulong End)> ranges)
+    {
+        foreach (var (start, end) in ranges)
+        {
+            for (ulong id = (start + blockSize - 1) / blockSize; (id + 1) * blockSize - 1 <= end; id++)
+            {
+                yield return id;
+            }
+        }
     }
 
     // Reads each block's state and zones in batches (ReadAll); a block neither of whose files can be read (it was

@@ -12,9 +12,17 @@ public static partial class Checkup
 {
     private static readonly string[] RuleDirs = ["etc/udev/rules.d", "run/udev/rules.d", "usr/lib/udev/rules.d", "lib/udev/rules.d"];
 
-    public static List<Finding> Run(ISysfs sysfs, string root)
+    /// <param name="pendingTransaction">The controller's note about its journal (<c>Controller.PendingNote</c>), if any.</param>
+    public static List<Finding> Run(ISysfs sysfs, string root, string? pendingTransaction = null)
     {
         var findings = new List<Finding>();
+        if (pendingTransaction is not null)
+        {
+            findings.Add(new Finding(Severity.Warning, "daxplug's journal", pendingTransaction,
+                "a transaction that did not finish may leave a device split (some blocks online, some not), and daxplug refuses to change memory until it is dealt with",
+                "daxplug recover (or any verb that writes, with --recover)"));
+        }
+
         UdevRules(root, findings);
         Policy(sysfs, findings);
         CommandLine(root, findings);

@@ -7,9 +7,22 @@ namespace Daxplug.Control.Policy;
 /// <summary>Converges every device a rule selects (the first rule that matches wins); idempotent.</summary>
 public sealed class Apply(ISysfs sysfs, Controller controller)
 {
+    /// <summary>One outcome per device a rule selects, all under one hold of the lock; or one refusal ("*") when an
+    /// interrupted transaction is pending.</summary>
     public List<(string Device, Outcome Outcome)> Run(IReadOnlyList<PolicyRule> rules)
     {
         var results = new List<(string, Outcome)>();
+        using var held = controller.Hold(out var refusal, out var recovered);
+        if (held is null)
+        {
+            return [("*", refusal!)];
+        }
+
+        if (recovered is not null)
+        {
+            results.Add(("*", recovered));
+        }
+
         foreach (var dev in Discover.Run(sysfs).Devices)
         {
             if (rules.FirstOrDefault(r => r.Matches(dev)) is not { } rule)
@@ -21,19 +34,19 @@ public sealed class Apply(ISysfs sysfs, Controller controller)
             Outcome outcome;
             if (rule.Mode == "devdax")
             {
-                outcome = dev.Driver == "device_dax" ? new Outcome(OutcomeCode.Done, $"{dev.Name}: already devdax", []) : reconfigure.ToDevdax(dev.Name, force: true);
+                outcome = dev.Driver == "device_dax" ? new Outcome(OutcomeCode.Done, $"{dev.Name}: already devdax", []) : reconfigure.ToDevdaxHeld(dev.Name, force: true);
             }
             else if (dev.Driver != "kmem" && (rule.Mode == "system-ram" || rule.State is not null and not "unplugged"))
             {
-                outcome = reconfigure.ToSystemRam(dev.Name, online: rule.State is not (null or "unplugged"), movable: rule.State != "online" && rule.State != "online_kernel", force: true);
+                outcome = reconfigure.ToSystemRamHeld(dev.Name, online: rule.State is not (null or "unplugged"), movable: rule.State != "online" && rule.State != "online_kernel", force: true);
                 if (outcome.Code == OutcomeCode.Done && rule.State is "online_kernel")
                 {
-                    outcome = controller.Set(dev.Name, rule.State);
+                    outcome = controller.SetHeld(dev.Name, rule.State);
                 }
             }
             else
             {
-                outcome = rule.State is { } state ? controller.Set(dev.Name, state) : new Outcome(OutcomeCode.Done, $"{dev.Name}: nothing to do", []);
+                outcome = rule.State is { } state ? controller.SetHeld(dev.Name, state) : new Outcome(OutcomeCode.Done, $"{dev.Name}: nothing to do", []);
             }
 
             results.Add((dev.Name, outcome with { Message = $"{outcome.Message} [{rule.Source}]" }));

@@ -64,18 +64,18 @@ public sealed class BlockTransaction(ISysfs sysfs, Action<int, int>? progress = 
     }
 
     /// <summary>Puts every changed block back, last first; returns the blocks that could not be restored.</summary>
-    public List<string> Rollback() => Restore(changed.AsEnumerable().Reverse().ToList());
+    public List<(long Id, string What)> Rollback() => Restore(changed.AsEnumerable().Reverse().ToList());
 
     /// <summary>Brings the given blocks back to their snapshot state (for rollback and recover).</summary>
-    public List<string> Restore(IReadOnlyList<BlockSnapshot> snapshots)
+    public List<(long Id, string What)> Restore(IReadOnlyList<BlockSnapshot> snapshots)
     {
-        var failed = new List<string>();
+        var failed = new List<(long, string)>();
         foreach (var want in snapshots)
         {
             var now = Read(want.Id);
             if (now is null)
             {
-                failed.Add($"memory{want.Id}: gone (was {Describe(want.Online, want.Zone)})");
+                failed.Add((want.Id, $"gone (was {Describe(want.Online, want.Zone)})"));
                 continue;
             }
 
@@ -86,13 +86,13 @@ public sealed class BlockTransaction(ISysfs sysfs, Action<int, int>? progress = 
 
             if (now.Online && Write(want.Id, "offline") != 0)
             {
-                failed.Add($"memory{want.Id}: {Describe(now.Online, now.Zone)}, could not offline (was {Describe(want.Online, want.Zone)})");
+                failed.Add((want.Id, $"{Describe(now.Online, now.Zone)}, could not offline (was {Describe(want.Online, want.Zone)})"));
                 continue;
             }
 
             if (want.Online && Write(want.Id, want.Zone == "Movable" ? "online_movable" : "online_kernel") != 0)
             {
-                failed.Add($"memory{want.Id}: offline, could not re-online into {want.Zone}");
+                failed.Add((want.Id, $"offline, could not re-online into {want.Zone}"));
                 continue;
             }
 

@@ -1,4 +1,5 @@
 using Daxplug.Control.Discovery;
+using Daxplug.Control.Files;
 using Daxplug.Control.Sysfs;
 
 namespace Daxplug.Control.Transitions;
@@ -6,21 +7,56 @@ namespace Daxplug.Control.Transitions;
 /// <summary>
 /// Moves whole devices: with the kernel's attribute when there is one (its own vocabulary, verified afterwards,
 /// unplug preceded by a verified per-block offline so that no revision can half-remove a device), otherwise as a
-/// locked, journalled per-block transaction with rollback; unplug then unbinds kmem.
+/// locked, journalled per-block transaction with rollback; unplug then unbinds kmem. Everything from the first
+/// look at a device to the verdict happens under the state directory's lock, and every verdict is read back
+/// from sysfs after the change.
 /// </summary>
 public sealed class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>? progress = null)
 {
     public static readonly string[] Targets = ["unplugged", "online", "online_kernel", "online_movable"];
 
+    /// <summary>Recover an interrupted transaction first instead of refusing to start (--recover).</summary>
+    public bool RecoverFirst { get; init; }
+
+    /// <summary>This sysfs's journal.</summary>
+    public JournalFile Journal => stateDir.Journal(sysfs);
+
+    /// <summary>
+    /// A line about this sysfs's journal for "list" and "doctor", or null when there is none: a transaction under
+    /// way in another daxplug, an interrupted one (which blocks every change until recovered), or an unreadable file.
+    /// </summary>
+    public string? PendingNote()
+    {
+        try
+        {
+            if (Journal.Read() is not { } pending)
+            {
+                return null;
+            }
+
+            return stateDir.HeldElsewhere()
+                ? $"'{pending.Command}' is under way in another daxplug (started {pending.Started:u})"
+                : $"an interrupted '{pending.Command}' (started {pending.Started:u}) is pending in {Journal.Path}: {pending.Device} may be split, and every change is refused until 'daxplug recover'";
+        }
+        catch (BadFileException e)
+        {
+            return $"{e.Message}: a journal that cannot be read blocks every change; {BadJournalAdvice}";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null; // not root: the journal is not ours to see (nor would a change be)
+        }
+    }
+
     /// <summary>What "set" would do, without doing it.</summary>
     public Outcome Plan(string device, string target)
     {
-        if (Validate(device, target, out var dev) is { } bad)
+        if (Validate(device, target) is { } bad)
         {
             return bad;
         }
 
-        dev = Get(device);
+        var dev = Get(device);
         var how = dev.Attribute is { } a
             ? $"write '{a.WordFor(target) ?? "?"}' to {dev.SysPath}/{a.File}" + (target == "unplugged" ? " after offlining its blocks one by one" : "")
             : target == "unplugged" ? $"offline {dev.OnlineBlocks} block(s), then unbind {dev.Name} from kmem"
@@ -30,56 +66,183 @@ public sealed class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>
 
     public Outcome Set(string device, string target)
     {
-        if (Validate(device, target, out var dev) is { } bad)
+        using var held = Hold(out var refusal, out var recovered);
+        return held is null ? refusal! : After(recovered, SetHeld(device, target));
+    }
+
+    /// <summary>
+    /// Takes the lock for a command that may make several transitions, once no interrupted transaction stands in
+    /// the way: a pending journal is refused (null, and <paramref name="refusal"/> says why), or with
+    /// <see cref="RecoverFirst"/> recovered first (<paramref name="recovered"/>). Dispose to release.
+    /// </summary>
+    public IDisposable? Hold(out Outcome? refusal, out Outcome? recovered)
+    {
+        refusal = recovered = null;
+        var held = stateDir.Lock(StateDir.LockTimeout);
+        JournalRecord? pending;
+        try
+        {
+            pending = Journal.Read();
+        }
+        catch (BadFileException e)
+        {
+            held.Dispose();
+            refusal = new Outcome(OutcomeCode.RolledBack, $"{e.Message}: a journal that cannot be read blocks every change; {BadJournalAdvice}; nothing changed", []);
+            return null;
+        }
+
+        if (pending is null)
+        {
+            return held;
+        }
+
+        if (!RecoverFirst)
+        {
+            held.Dispose();
+            refusal = new Outcome(OutcomeCode.RolledBack, $"an interrupted '{pending.Command}' (started {pending.Started:u}) is pending in {Journal.Path}; " +
+                                                          "run 'daxplug recover' first, or add --recover; nothing changed", []);
+            return null;
+        }
+
+        recovered = RecoverHeld(pending);
+        if (recovered.Code != OutcomeCode.Done)
+        {
+            held.Dispose();
+            refusal = recovered with { Message = $"--recover: {recovered.Message}" };
+            return null;
+        }
+
+        return held;
+    }
+
+    /// <summary>An outcome after a recovery that preceded it: both messages, both steps.</summary>
+    public static Outcome After(Outcome? recovered, Outcome outcome) => recovered is null
+        ? outcome
+        : outcome with { Message = $"{recovered.Message}\n{outcome.Message}", Steps = [.. recovered.Steps, .. outcome.Steps] };
+
+    /// <summary>Undoes (or completes) a transaction a crash left in the journal.</summary>
+    public Outcome Recover()
+    {
+        using var _ = stateDir.Lock(StateDir.LockTimeout);
+        JournalRecord? pending;
+        try
+        {
+            pending = Journal.Read();
+        }
+        catch (BadFileException e)
+        {
+            return new Outcome(OutcomeCode.RolledBack, $"{e.Message}: not a journal daxplug can act on; {BadJournalAdvice}", []);
+        }
+
+        return pending is null ? new Outcome(OutcomeCode.Done, "nothing to recover", []) : RecoverHeld(pending);
+    }
+
+    private const string BadJournalAdvice = "it is left as it is: check the devices ('daxplug list') and remove it by hand";
+
+    /// <summary>A set under the lock the caller holds; <paramref name="journal"/> false when recover completes an
+    /// interrupted transaction (whose own journal stays until the device is whole).</summary>
+    internal Outcome SetHeld(string device, string target, bool journal = true)
+    {
+        if (Validate(device, target) is { } bad)
         {
             return bad;
         }
 
-        using var _ = stateDir.Lock(TimeSpan.FromSeconds(30));
-        dev = Get(device);
+        var dev = Get(device);
         if (Matches(dev, target))
         {
             return new Outcome(OutcomeCode.Done, $"{dev.Name}: already {dev.State}", []);
         }
 
-        stateDir.Write(new JournalRecord(sysfs.Describe, dev.Name, target, DateTimeOffset.UtcNow,
-            dev.Blocks.Select(b => new BlockSnapshot(b.Id, b.Online, b.Zone)).ToList()));
+        if (journal)
+        {
+            Journal.Write(new JournalRecord(sysfs.Describe, dev.Name, target, DateTimeOffset.UtcNow,
+                dev.Blocks.Select(b => new BlockSnapshot(b.Id, b.Online, b.Zone)).ToList()));
+        }
+
         // The journal stays if this process dies (or throws) half way: "daxplug recover" finds it.
         var outcome = dev.Attribute is not null ? WithAttribute(dev, target) : PerBlock(dev, target);
-        stateDir.Clear();
+        if (journal)
+        {
+            Journal.Clear();
+        }
+
         return outcome;
     }
 
-    /// <summary>Rolls back a transaction a crash left in the journal.</summary>
-    public Outcome Recover()
+    // What recover does with a pending record: refuse one that names blocks outside the device's ranges; complete
+    // a transaction whose device lost blocks on the way (an unplug, or the unplug half of a zone switch); else put
+    // every block back as the journal says it was. The journal goes only when the device is whole.
+    private Outcome RecoverHeld(JournalRecord journal)
     {
-        using var _ = stateDir.Lock(TimeSpan.FromSeconds(30));
-        if (stateDir.Read() is not { } journal)
+        if (journal.Sysfs != sysfs.Describe)
         {
-            return new Outcome(OutcomeCode.Done, "nothing to recover", []);
+            return new Outcome(OutcomeCode.RolledBack, $"{Journal.Path} is the journal of {journal.Sysfs}, not of {sysfs.Describe}; {BadJournalAdvice}", []);
+        }
+
+        var what = $"the interrupted '{journal.Command}'";
+        var dev = Discover.Device(sysfs, journal.Device, Discover.Detail.States);
+        if (dev is null)
+        {
+            Journal.Clear();
+            return new Outcome(OutcomeCode.Done, $"{journal.Device} no longer exists: nothing of {what} to put back; journal removed", []);
+        }
+
+        var bs = Discover.BlockSize(sysfs);
+        var owned = Discover.BlockIdsIn(bs, dev.Mappings.Select(m => (m.Start, m.End))).Select(id => (long)id).ToHashSet();
+        var foreign = journal.Blocks.Where(b => !owned.Contains(b.Id)).ToList();
+        if (foreign.Count > 0)
+        {
+            return new Outcome(OutcomeCode.RolledBack, $"{Journal.Path} lists {BlockSummary.Ids(foreign.Select(b => b.Id))}, which are not in {dev.Name}'s ranges; " +
+                                                        $"not acting on it: {BadJournalAdvice}", []);
+        }
+
+        if (Matches(dev, journal.Target))
+        {
+            Journal.Clear();
+            return new Outcome(OutcomeCode.Done, $"{dev.Name}: {what} had completed; now {dev.State}; journal removed", []);
+        }
+
+        var present = dev.Blocks.Select(b => b.Id).ToHashSet();
+        if (journal.Blocks.Any(b => !present.Contains(b.Id)) || (journal.Blocks.Count == 0 && dev.Blocks.Count > 0))
+        {
+            // Blocks came or went: only the kernel's unplug or plug does that, so the transaction got past it.
+            var forward = SetHeld(dev.Name, journal.Target, journal: false);
+            if (forward.Code != OutcomeCode.Done)
+            {
+                return forward with { Code = OutcomeCode.Stranded, Message = $"could not complete {what}: {forward.Message}; the journal stays ({Journal.Path})" };
+            }
+
+            Journal.Clear();
+            return new Outcome(OutcomeCode.Done, $"{dev.Name}: completed {what}; now {Get(dev.Name).State}", forward.Steps);
         }
 
         var txn = new BlockTransaction(sysfs, progress);
         var failed = txn.Restore(journal.Blocks);
         if (failed.Count > 0)
         {
-            return new Outcome(OutcomeCode.Stranded, $"{journal.Device}: could not restore: {string.Join("; ", failed)}", txn.Steps);
+            return new Outcome(OutcomeCode.Stranded, $"{dev.Name}: could not put back {BlockSummary.Problems(failed)}; the journal stays ({Journal.Path}): " +
+                                                      "fix the cause and run recover again", txn.Steps);
         }
 
-        stateDir.Clear();
-        var dev = Discover.Device(sysfs, journal.Device, Discover.Detail.States);
-        return new Outcome(OutcomeCode.Done, $"{journal.Device}: rolled back the interrupted '{journal.Target}' ({txn.Steps.Count} block(s) restored); now {dev?.State ?? "gone"}", txn.Steps);
+        Journal.Clear();
+        var now = Get(dev.Name);
+        return new Outcome(OutcomeCode.Done, $"{dev.Name}: rolled back {what} ({txn.Steps.Count} block(s) restored); now {now.State}", txn.Steps);
     }
 
-    private Outcome? Validate(string device, string target, out DeviceInfo? dev)
+    private Outcome? Validate(string device, string target)
     {
-        dev = null;
         if (!Targets.Contains(target))
         {
             return Outcome.Usage($"unknown state '{target}' (one of: {string.Join(", ", Targets)})");
         }
 
-        dev = Discover.Device(sysfs, device, Discover.Detail.None);
+        if (!Discover.IsDeviceName(device))
+        {
+            return Outcome.Usage($"'{device}' is not a dax device name (daxR.N, e.g. dax0.0)");
+        }
+
+        var dev = Discover.Device(sysfs, device, Discover.Detail.None);
         if (dev is null)
         {
             return Outcome.Usage($"no dax device '{device}' in {sysfs.Describe}");
@@ -87,18 +250,19 @@ public sealed class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>
 
         if (dev.Driver != "kmem" && !(target == "unplugged" && Get(device).Blocks.Count == 0))
         {
-            return new Outcome(OutcomeCode.RolledBack, $"{dev.Name} is not bound to kmem ({dev.Driver ?? "no driver"}); use 'daxplug reconfigure {dev.Name} --mode system-ram' first", []);
+            return new Outcome(OutcomeCode.RolledBack, $"{dev.Name} is not bound to kmem ({dev.Driver ?? "no driver"}); use 'daxplug reconfigure {dev.Name} --mode system-ram' first; nothing changed", []);
         }
 
         if (dev.Attribute is { } a && a.WordFor(target) is null)
         {
-            return new Outcome(OutcomeCode.RolledBack, $"{dev.Name}: this kernel's '{a.File}' attribute has no '{target}'", []);
+            return new Outcome(OutcomeCode.RolledBack, $"{dev.Name}: this kernel's '{a.File}' attribute has no '{target}'; nothing changed", []);
         }
 
         return null;
     }
 
-    private DeviceInfo Get(string name) => Discover.Device(sysfs, name, Discover.Detail.States)!;
+    private DeviceInfo Get(string name) => Discover.Device(sysfs, name, Discover.Detail.States)
+                                          ?? throw new IOException($"{name} disappeared from {sysfs.Describe} during the transaction");
 
     private static bool Matches(DeviceInfo dev, string target) => target switch
     {
@@ -116,7 +280,7 @@ public sealed class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>
             var unplug = Unplug(dev, steps);
             if (unplug is not null || target == "unplugged")
             {
-                return unplug ?? Verify(dev.Name, target, steps);
+                return unplug ?? Verify(dev, before, target, steps);
             }
         }
 
@@ -138,7 +302,7 @@ public sealed class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>
             return Restore(dev, before, steps, $"the kernel reported success but the device is {after.State} ({after.OnlineBlocks}/{after.Blocks.Count} blocks online)");
         }
 
-        return new Outcome(OutcomeCode.Done, $"{dev.Name}: {before} -> {after.State}", steps);
+        return Verify(dev, before, target, steps);
     }
 
     // Unplug with the attribute: offline every block first (verified, rolled back on failure), then one write.
@@ -174,7 +338,7 @@ public sealed class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>
         var steps = new List<string>();
         var before = dev.State;
         var txn = new BlockTransaction(sysfs, progress);
-        var error = txn.Apply(dev.Blocks, target == "unplugged" ? "offline" : target);
+        var error = dev.Blocks.Count == 0 ? $"it has no memory blocks to bring {target}" : txn.Apply(dev.Blocks, target == "unplugged" ? "offline" : target);
         steps.AddRange(txn.Steps);
         if (error is not null)
         {
@@ -183,26 +347,29 @@ public sealed class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>
 
         if (target != "unplugged")
         {
-            return new Outcome(OutcomeCode.Done, $"{dev.Name}: {before} -> {Get(dev.Name).State}", steps);
+            // The kernel or another controller may have moved a block since the transaction's last look.
+            var now = Get(dev.Name);
+            return Matches(now, target) ? Verify(dev, before, target, steps) : Undo(dev, txn, steps, $"{dev.Name} is {now.State} after the transaction, not {target}");
         }
 
         // Last check between offlining and the unbind, which removes memory only if every block is still offline.
-        var now = Get(dev.Name);
-        if (now.OnlineBlocks > 0)
+        var offline = Get(dev.Name);
+        if (offline.OnlineBlocks > 0)
         {
-            return Undo(dev, txn, steps, $"{now.OnlineBlocks} block(s) were onlined again by another controller before the unbind");
+            return Undo(dev, txn, steps, $"{offline.OnlineBlocks} block(s) were onlined again by another controller before the unbind");
         }
 
         int rc = sysfs.Write($"/sys/bus/dax/drivers/kmem/unbind", dev.Name);
         steps.Add($"kmem/unbind <- {dev.Name}{(rc == 0 ? "" : ": " + SysfsExtensions.Describe(rc))}");
-        return Verify(dev.Name, "unplugged", steps);
+        return Verify(dev, before, "unplugged", steps);
     }
 
-    private Outcome Verify(string name, string target, List<string> steps)
+    // The verdict: the device read back from sysfs, now, is in the target state, or the transaction failed.
+    private Outcome Verify(DeviceInfo dev, string before, string target, List<string> steps)
     {
-        var after = Get(name);
+        var after = Get(dev.Name);
         return Matches(after, target)
-            ? new Outcome(OutcomeCode.Done, $"{name}: now {after.State}", steps)
+            ? new Outcome(OutcomeCode.Done, $"{dev.Name}: {before} -> {after.State}", steps)
             : Stranded(after, steps, $"expected {target}");
     }
 
@@ -213,7 +380,7 @@ public sealed class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>
         steps.AddRange(txn.Steps.Skip(already));
         return failed.Count == 0
             ? new Outcome(OutcomeCode.RolledBack, $"{dev.Name}: {why}; rolled back, nothing changed", steps)
-            : new Outcome(OutcomeCode.Stranded, $"{dev.Name}: {why}; rollback incomplete: {string.Join("; ", failed)}", steps);
+            : new Outcome(OutcomeCode.Stranded, $"{dev.Name}: {why}; rollback incomplete: {BlockSummary.Problems(failed)}", steps);
     }
 
     // After a failed plug: the device should be back as it was (the kernel rolled back, or we unplugged again).
@@ -241,8 +408,7 @@ public sealed class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>
 
     private static Outcome Stranded(DeviceInfo dev, List<string> steps, string why)
     {
-        var where = string.Join(", ", Listing.Tables.Runs(dev.Blocks).Select(r =>
-            $"memory{r.First.Id}{(r.First.Id == r.Last.Id ? "" : "-" + r.Last.Id)} {BlockTransaction.Describe(r.First.Online, r.First.Zone)}"));
+        var where = BlockSummary.States(dev.Blocks);
         return new Outcome(OutcomeCode.Stranded, $"{dev.Name}: {why}; now {dev.State}: {(where.Length > 0 ? where : "no blocks")}", steps);
     }
 }

@@ -6,13 +6,27 @@ namespace Daxplug.Control.Transitions;
 /// <summary>
 /// daxctl reconfigure-device's semantics (userland.md §1.3), made safe: to system-ram the policy check, then the
 /// driver switch (remove_id, unbind, new_id, bind), then an atomic online unless told not to; to devdax a refusal
-/// while memory is online unless --force, which unplugs the whole device atomically before the unbind.
+/// while memory is online unless --force, which unplugs the whole device atomically before the unbind. The whole
+/// switch runs under the controller's lock.
 /// </summary>
 public sealed class Reconfigure(ISysfs sysfs, Controller controller)
 {
     private const string Drivers = "/sys/bus/dax/drivers";
 
     public Outcome ToSystemRam(string device, bool online, bool movable, bool force)
+    {
+        using var held = controller.Hold(out var refusal, out var recovered);
+        return held is null ? refusal! : Controller.After(recovered, ToSystemRamHeld(device, online, movable, force));
+    }
+
+    public Outcome ToDevdax(string device, bool force)
+    {
+        using var held = controller.Hold(out var refusal, out var recovered);
+        return held is null ? refusal! : Controller.After(recovered, ToDevdaxHeld(device, force));
+    }
+
+    /// <summary>To system-ram under the lock the caller holds.</summary>
+    internal Outcome ToSystemRamHeld(string device, bool online, bool movable, bool force)
     {
         var dev = Discover.Device(sysfs, device, Discover.Detail.None);
         if (dev is null)
@@ -42,11 +56,12 @@ public sealed class Reconfigure(ISysfs sysfs, Controller controller)
             return new Outcome(OutcomeCode.Done, $"{dev.Name}: system-ram, memory {Discover.Device(sysfs, device, Discover.Detail.States)!.State}", steps);
         }
 
-        var outcome = controller.Set(device, movable ? "online_movable" : "online");
+        var outcome = controller.SetHeld(device, movable ? "online_movable" : "online");
         return outcome with { Steps = [.. steps, .. outcome.Steps] };
     }
 
-    public Outcome ToDevdax(string device, bool force)
+    /// <summary>To devdax under the lock the caller holds.</summary>
+    internal Outcome ToDevdaxHeld(string device, bool force)
     {
         var dev = Discover.Device(sysfs, device, Discover.Detail.States);
         if (dev is null)
@@ -67,7 +82,7 @@ public sealed class Reconfigure(ISysfs sysfs, Controller controller)
                 return new Outcome(OutcomeCode.RolledBack, $"{dev.Name}: {dev.OnlineBlocks} block(s) online; refusing to change modes (use --force to unplug them first)", []);
             }
 
-            var unplug = controller.Set(device, "unplugged");
+            var unplug = controller.SetHeld(device, "unplugged");
             steps.AddRange(unplug.Steps);
             if (unplug.Code != OutcomeCode.Done)
             {
