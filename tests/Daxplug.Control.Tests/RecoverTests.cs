@@ -1,0 +1,136 @@
+using Daxplug.Control.Discovery;
+using Daxplug.Control.Transitions;
+using Daxplug.Kernel;
+using Daxplug.Kernel.Tests;
+
+namespace Daxplug.Control.Tests;
+
+/// <summary>What recover does with journals it did not expect, and what a pending journal does to other verbs.</summary>
+public sealed class RecoverTests : IDisposable
+{
+    private readonly TempDir tmp = new();
+
+    public void Dispose() => tmp.Dispose();
+
+    private static List<string> Blocks(TestSysfs s, string dev) =>
+        Discover.Device(s, dev)!.Blocks.Select(b => $"{b.Id}:{b.State}:{b.Zone}").ToList();
+
+    private static string BlockState(TestSysfs s, long id) => s.Kernel.Sysfs.Read($"/sys/devices/system/memory/memory{id}/state", out var t) == Errno.None ? t.Trim() : "gone";
+
+    [Fact]
+    public void AJournalListingBlocksOutsideTheDevice_IsRefused_AndBootMemoryIsUntouched()
+    {
+        var s = TestSysfs.Boot(AbiProfile.Mainline);
+        var dir = new StateDir(tmp.Path);
+        // A journal that names dax0.0 but lists two blocks of boot memory, as offline before the transaction.
+        dir.Journal(s).Write(new JournalRecord(s.Describe, "dax0.0", "online_movable", DateTimeOffset.UtcNow,
+            [new BlockSnapshot(1, false, null), new BlockSnapshot(2, false, null)]));
+        var outcome = new Controller(s, dir).Recover();
+        Assert.Equal(OutcomeCode.RolledBack, outcome.Code);
+        Assert.Contains("lists memory1-2 (2 blocks), which are not in dax0.0's ranges", outcome.Message);
+        Assert.Equal(("online", "online"), (BlockState(s, 1), BlockState(s, 2)));
+        Assert.Equal(0, s.Writes);
+        Assert.NotNull(dir.Journal(s).Read());
+    }
+
+    [Fact]
+    public void KilledRightAfterTheUnbindOfAnUnplug_RecoverSeesItCompleted_InOneShortLine()
+    {
+        var s = TestSysfs.Boot(AbiProfile.Mainline, machine: "tib");
+        var dir = new StateDir(tmp.Path);
+        var c = new Controller(s, dir);
+        Assert.Equal(OutcomeCode.Done, c.Set("dax0.0", "online_movable").Code);
+        s.AfterWrite = (path, _) =>
+        {
+            if (path.EndsWith("/kmem/unbind", StringComparison.Ordinal))
+            {
+                throw new OperationCanceledException("killed");
+            }
+        };
+        Assert.Throws<OperationCanceledException>(() => c.Set("dax0.0", "unplugged"));
+        s.AfterWrite = null;
+
+        var outcome = c.Recover();
+        Assert.Equal(OutcomeCode.Done, outcome.Code);
+        Assert.Equal("dax0.0: the interrupted 'set dax0.0 unplugged' had completed; now unplugged; journal removed", outcome.Message);
+        Assert.Null(dir.Journal(s).Read());
+        Assert.Equal("nothing to recover", c.Recover().Message);
+    }
+
+    [Fact]
+    public void ATransactionThatCannotBeCompleted_IsStranded_InOneShortLine_AndTheJournalStays()
+    {
+        // Mainline, dax0.0 unplugged (kmem unbound, 256 blocks gone) but a journal says an online_movable was under
+        // way from all-online: recover cannot put 256 blocks back nor complete it without kmem.
+        var s = TestSysfs.Boot(AbiProfile.Mainline);
+        var dir = new StateDir(tmp.Path);
+        var c = new Controller(s, dir);
+        var blocks = Discover.Device(s, "dax0.0")!.Blocks.Select(b => new BlockSnapshot(b.Id, true, "Normal")).ToList();
+        Assert.Equal(OutcomeCode.Done, c.Set("dax0.0", "unplugged").Code);
+        dir.Journal(s).Write(new JournalRecord(s.Describe, "dax0.0", "online_movable", DateTimeOffset.UtcNow, blocks));
+        var outcome = c.Recover();
+        Assert.Equal(OutcomeCode.Stranded, outcome.Code);
+        Assert.Contains("not bound to kmem", outcome.Message);
+        Assert.True(outcome.Message.Length < 400, outcome.Message);
+        Assert.NotNull(dir.Journal(s).Read());
+    }
+
+    [Fact]
+    public void AJournalThatCannotBeRead_BlocksEveryChange_AndIsLeftAsItIs()
+    {
+        var s = TestSysfs.Boot(AbiProfile.Hotplug);
+        var dir = new StateDir(tmp.Path);
+        var path = dir.Journal(s).Path;
+        Directory.CreateDirectory(tmp.Path);
+        File.WriteAllText(path, "{\"sysfs\": \"test-model\", \"device\": \"dax0.0\", \"target\": \"online\", \"started\": \"2026-12-03T00:00:00Z\", \"blocks\": [{\"id\": 5, \"online\": true}]}");
+        var c = new Controller(s, dir);
+        foreach (var outcome in new[] { c.Set("dax1.0", "online_movable"), c.Recover(), new Controller(s, dir) { RecoverFirst = true }.Set("dax1.0", "online") })
+        {
+            Assert.Equal(OutcomeCode.RolledBack, outcome.Code);
+            Assert.StartsWith($"{path}: blocks[0]: an online block needs a zone", outcome.Message.Replace("--recover: ", ""));
+        }
+
+        Assert.Equal(0, s.Writes);
+        Assert.Contains("\"id\": 5", File.ReadAllText(path));
+        Assert.StartsWith($"{path}: blocks[0]", c.PendingNote());
+    }
+
+    [Fact]
+    public void WithRecoverFirst_TheInterruptedTransactionIsUndone_ThenTheNewOneRuns()
+    {
+        var s = TestSysfs.Boot(AbiProfile.Mainline);
+        var dir = new StateDir(tmp.Path);
+        var c = new Controller(s, dir);
+        Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", "online_movable").Code);
+        var before = Blocks(s, "dax1.0");
+        s.AfterWrite = (path, _) =>
+        {
+            if (path.EndsWith("memory1160/state", StringComparison.Ordinal))
+            {
+                throw new OperationCanceledException("killed");
+            }
+        };
+        Assert.Throws<OperationCanceledException>(() => c.Set("dax1.0", "unplugged"));
+        s.AfterWrite = null;
+        Assert.Contains("an interrupted 'set dax1.0 unplugged'", c.PendingNote());
+        Assert.Equal(OutcomeCode.RolledBack, c.Set("dax0.0", "online_movable").Code);
+
+        var outcome = new Controller(s, dir) { RecoverFirst = true }.Set("dax0.0", "online_movable");
+        Assert.Equal(OutcomeCode.Done, outcome.Code);
+        Assert.Equal("dax1.0: rolled back the interrupted 'set dax1.0 unplugged' (73 block(s) restored); now online_movable\ndax0.0: offline -> online_movable", outcome.Message);
+        Assert.Equal(before, Blocks(s, "dax1.0"));
+        Assert.Null(c.PendingNote());
+    }
+
+    [Fact]
+    public void ADeviceUnboundMeanwhile_IsRefusedUnderTheLock_NotReportedAsDone()
+    {
+        // Item 5 of issue 14: a set that waited for another daxplug's unplug must look at the device again.
+        var s = TestSysfs.Boot(AbiProfile.Mainline);
+        var c = new Controller(s, new StateDir(tmp.Path));
+        Assert.Equal(OutcomeCode.Done, c.Set("dax0.0", "unplugged").Code);
+        var outcome = c.Set("dax0.0", "online_movable");
+        Assert.Equal(OutcomeCode.RolledBack, outcome.Code);
+        Assert.Contains("not bound to kmem", outcome.Message);
+    }
+}
