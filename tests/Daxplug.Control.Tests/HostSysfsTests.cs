@@ -21,6 +21,22 @@ public sealed class HostSysfsTests : IDisposable
     }
 
     [Fact]
+    public void IsHost_IsDecidedByWhatTheRootIs_NotByItsName()
+    {
+        // Read-only checks: nothing is written anywhere.
+        File("/sys/devices/system/memory/block_size_bytes", "8000000\n");
+        var link = Path.Combine(root.FullName, "s");
+        Directory.CreateSymbolicLink(link, "/sys");
+        Assert.True(new HostSysfs("/sys").IsHost);
+        Assert.True(new HostSysfs(link).IsHost);
+        Assert.Equal("/sys", new HostSysfs(link).Describe);
+        Assert.True(new HostSysfs("/sys/../sys").IsHost);
+        Assert.True(new HostSysfs("/sys/kernel/../../sys/").IsHost);
+        Assert.False(new HostSysfs(Sys).IsHost);
+        Assert.Equal(Sys, new HostSysfs(Sys).Describe);
+    }
+
+    [Fact]
     public void ReadAll_returns_every_value_in_order_also_when_spread_over_threads()
     {
         // 3000 paths: past the batch size at which a real sysfs is read by several threads.

@@ -21,8 +21,10 @@ internal static class CliRunner
     /// <summary>Runs a program to its end (killed, with its children, after <paramref name="timeout"/>).</summary>
     public static (int Exit, string Out, string Err) RunProgram(string file, IEnumerable<string> args, TimeSpan timeout, IDictionary<string, string>? environment = null)
     {
+        // Standard input is an empty pipe, never the terminal the tests run on: nothing may wait for a person.
         var psi = new ProcessStartInfo(file)
         {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -38,6 +40,7 @@ internal static class CliRunner
         }
 
         using var p = Process.Start(psi)!;
+        p.StandardInput.Close();
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(timeout))
