@@ -23,14 +23,29 @@ internal static class SimLiveCommands
             }
 
             var kernel = o.Open(r);
-            // The runtime, not libfuse, gets SIGINT/SIGTERM: turn them into an unmount, which ends the loop.
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Unmount(c, dir));
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Unmount(c, dir));
-            int rc = FuseServer.Run(new ModelFileSystem(kernel), dir, () =>
+            // The runtime, not libfuse, gets SIGINT/SIGTERM: turn them into an unmount, which ends the loop. One
+            // that comes before the mount is made unmounts as soon as it is.
+            var stop = new ServeStop(dir);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, stop.Signal);
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, stop.Signal);
+            int rc;
+            try
             {
-                Console.Out.WriteLine($"mounted {dir}");
-                Console.Out.Flush();
-            });
+                rc = FuseServer.Run(new ModelFileSystem(kernel), dir, () =>
+                {
+                    Console.Out.WriteLine($"mounted {dir}");
+                    stop.Mounted();
+                }, autoUnmount: true);
+            }
+            finally
+            {
+                // Whatever ended the loop, nothing stays mounted on DIR.
+                if (File.ReadAllText("/proc/self/mountinfo").Contains($" {dir} ", StringComparison.Ordinal))
+                {
+                    FuseServer.Unmount(dir);
+                }
+            }
+
             o.Save(kernel, r);
             // fuse_main_real: 0 after an unmount, 8 after SIGINT/SIGTERM; anything else is a failure to mount.
             return rc is 0 or 8 ? 0 : throw new CliException($"could not serve on {dir} (libfuse exit {rc})");
@@ -49,6 +64,13 @@ internal static class SimLiveCommands
         inner.Arguments.Add(innerCommand);
         inner.SetAction(r =>
         {
+            // The outer daxplug armed a death signal for this process; if it died before that, end here.
+            if (Environment.GetEnvironmentVariable(ParentVariable) is { } parent && !SimNamespace.ParentIs(int.Parse(parent, System.Globalization.CultureInfo.InvariantCulture)))
+            {
+                return 1;
+            }
+
+            Environment.SetEnvironmentVariable(ParentVariable, null);
             var kernel = o.Open(r);
             int code = SimNamespace.Run(kernel, r.GetValue(innerCommand)!, Console.Error);
             o.Save(kernel, r);
@@ -59,24 +81,31 @@ internal static class SimLiveCommands
         return [serve, exec, inner];
     }
 
+    /// <summary>The outer daxplug's pid, for the inner one to check that its death signal was armed in time.</summary>
+    private const string ParentVariable = "DAXPLUG_SIM_PARENT";
+
     // unshare(CLONE_NEWNS) needs a single-threaded process, so the namespace is made by util-linux's unshare
-    // around a second daxplug process.
+    // around a second daxplug process, which dies with this one (SIGKILL from PR_SET_PDEATHSIG), and the command
+    // and the server with it.
     private static int Outer(ParseResult r, SimOptions o, string[] command)
     {
-        if (geteuid() != 0)
+        if (!SimNamespace.IsRoot)
         {
             throw new CliException("sim exec needs root (it mounts in a private mount namespace)");
         }
 
-        var unshare = new[] { "/usr/bin/unshare", "/bin/unshare" }.FirstOrDefault(File.Exists)
-                      ?? throw new CliException("sim exec needs unshare(1) from util-linux");
-        var psi = new ProcessStartInfo(unshare) { UseShellExecute = false };
-        foreach (var a in new[] { "-m", "--propagation", "private", "--" })
+        foreach (var tool in new[] { "unshare", "setpriv" })
         {
-            psi.ArgumentList.Add(a);
+            if (!File.Exists(SimNamespace.Tool(tool)))
+            {
+                throw new CliException($"sim exec needs {tool}(1) from util-linux");
+            }
         }
 
-        foreach (var a in SelfCommand())
+        var args = SimNamespace.DieWithParent().Concat([SimNamespace.Tool("unshare"), "-m", "--propagation", "private", "--"]).Concat(SelfCommand()).ToList();
+        var psi = new ProcessStartInfo(args[0]) { UseShellExecute = false };
+        psi.Environment[ParentVariable] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var a in args.Skip(1))
         {
             psi.ArgumentList.Add(a);
         }
@@ -99,10 +128,42 @@ internal static class SimLiveCommands
         return process.ExitCode;
     }
 
-    private static void Unmount(PosixSignalContext context, string dir)
+    /// <summary>SIGINT/SIGTERM for "sim serve": an unmount now if mounted, else as soon as the mount is made.</summary>
+    private sealed class ServeStop(string dir)
     {
-        context.Cancel = true;
-        FuseServer.Unmount(dir);
+        private readonly Lock gate = new();
+        private bool mounted, requested;
+
+        public void Signal(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            lock (gate)
+            {
+                requested = true;
+                if (!mounted)
+                {
+                    return;
+                }
+            }
+
+            FuseServer.Unmount(dir);
+        }
+
+        // Called from the FUSE INIT callback: the unmount is left to another thread, not made from inside the
+        // server's own request.
+        public void Mounted()
+        {
+            lock (gate)
+            {
+                mounted = true;
+                if (!requested)
+                {
+                    return;
+                }
+            }
+
+            ThreadPool.QueueUserWorkItem(_ => FuseServer.Unmount(dir));
+        }
     }
 
     /// <summary>How to start this program again: the apphost/AOT binary, or dotnet with the dll.</summary>
@@ -113,7 +174,4 @@ internal static class SimLiveCommands
             ? [self, Path.Combine(AppContext.BaseDirectory, "daxplug.dll")]
             : [self];
     }
-
-    [System.Runtime.InteropServices.DllImport("libc")]
-    private static extern uint geteuid();
 }

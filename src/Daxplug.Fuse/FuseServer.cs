@@ -17,8 +17,12 @@ public static unsafe class FuseServer
     /// <summary>
     /// Mounts at <paramref name="mountPoint"/> and serves until unmounted or signalled; <paramref name="onMounted"/>
     /// runs once the kernel has sent INIT. Returns fuse_main_real's exit code (0 clean, 8 after a signal).
+    /// The kernel checks every access against the modes and owner (root) the model gives (default_permissions),
+    /// as sysfs does, so a mount any user can reach is no more writable than /sys. With
+    /// <paramref name="autoUnmount"/>, fusermount3 stays beside the server and unmounts when it dies, even by
+    /// SIGKILL (a mount of its own, not one in a private namespace that dies with it).
     /// </summary>
-    public static int Run(ModelFileSystem fileSystem, string mountPoint, Action? onMounted = null)
+    public static int Run(ModelFileSystem fileSystem, string mountPoint, Action? onMounted = null, bool autoUnmount = false)
     {
         if (!NativeLibrary.TryLoad(Interop.Fuse.Library, out _))
         {
@@ -34,7 +38,8 @@ public static unsafe class FuseServer
         string[] args =
         [
             "daxplug", "-f", mountPoint,
-            "-o", "fsname=daxplug,subtype=daxplug,allow_other,max_threads=16,max_idle_threads=16,entry_timeout=0,attr_timeout=0,negative_timeout=0",
+            "-o", "fsname=daxplug,subtype=daxplug,allow_other,default_permissions,max_threads=16,max_idle_threads=16,entry_timeout=0,attr_timeout=0,negative_timeout=0"
+                  + (autoUnmount ? ",auto_unmount" : ""),
         ];
         var ops = (nint*)NativeMemory.AllocZeroed((nuint)(Interop.Fuse.OperationCount * sizeof(nint)));
         var argv = (byte**)NativeMemory.AllocZeroed((nuint)((args.Length + 1) * sizeof(nint)));
@@ -77,12 +82,27 @@ public static unsafe class FuseServer
         }
     }
 
-    /// <summary>Ends a running server by unmounting its mount point (what fusermount3 -u does as root).</summary>
-    public static bool Unmount(string mountPoint) => Interop.Libc.Umount2(mountPoint, 0) == 0;
+    /// <summary>
+    /// Ends a running server by unmounting its mount point (fusermount3 -u -z): lazily, so that a mount still in
+    /// use (a shell's working directory, an open file) leaves the mount table at once; the server ends when its
+    /// last user lets go.
+    /// </summary>
+    public static bool Unmount(string mountPoint) => Interop.Libc.Umount2(mountPoint, Interop.Libc.MntDetach) == 0;
 
     private static string PathOf(byte* path) => Marshal.PtrToStringUTF8((nint)path) ?? "/";
 
-    private static int Fail(Errno errno) => -(int)errno;
+    /// <summary>
+    /// The reply for an error. The kernel's FUSE device takes errors from 1 to 511 only: it refuses a reply with a
+    /// larger one and leaves the caller waiting in D state for good (fuse_dev_do_write()), and libfuse turns 1000
+    /// and more into ERANGE. A store can return a larger errno (an injected -512 or -4095 reaches userland from a
+    /// real kernel as is), which no FUSE file system can pass on: it becomes ERANGE, as libfuse would make it.
+    /// </summary>
+    private static int Fail(Errno errno) => (int)errno is > 0 and < MaxFuseErrno ? -(int)errno : -(int)Errno.ERANGE;
+
+    private const int MaxFuseErrno = 512;
+
+    // A read's or write's answer: a count, or -errno made fit for FUSE.
+    private static int Reply(int n) => n >= 0 ? n : Fail((Errno)(-n));
 
     [UnmanagedCallersOnly]
     private static void* Init(void* conn, void* config)
@@ -202,7 +222,7 @@ public static unsafe class FuseServer
     {
         try
         {
-            return fs!.Read(*(ulong*)(fi + 16), new Span<byte>(buf, (int)Math.Min(size, int.MaxValue)), offset);
+            return Reply(fs!.Read(*(ulong*)(fi + 16), new Span<byte>(buf, (int)Math.Min(size, int.MaxValue)), offset));
         }
         catch
         {
@@ -215,7 +235,7 @@ public static unsafe class FuseServer
     {
         try
         {
-            return fs!.Write(*(ulong*)(fi + 16), new ReadOnlySpan<byte>(buf, (int)Math.Min(size, int.MaxValue)));
+            return Reply(fs!.Write(*(ulong*)(fi + 16), new ReadOnlySpan<byte>(buf, (int)Math.Min(size, int.MaxValue))));
         }
         catch
         {

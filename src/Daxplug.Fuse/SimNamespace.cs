@@ -8,17 +8,36 @@ namespace Daxplug.Fuse;
 /// <summary>
 /// Runs a command in the current (private, already unshared) mount namespace with the model as /sys,
 /// /proc/iomem and /dev/daxR.N. The FUSE server lives in this process and its mounts in this namespace only, so
-/// nothing is left mounted anywhere when the namespace's last process ends, whoever is killed first.
+/// nothing is left mounted anywhere when the namespace's last process ends, whoever is killed first. The command
+/// runs in a PID namespace of its own whose init dies with this process (PR_SET_PDEATHSIG through setpriv and
+/// unshare --kill-child), and every process in it with its init: a killed server leaves no command behind.
 /// </summary>
 public static class SimNamespace
 {
-    // The command's own namespace: the model bound over /sys, /proc/iomem and /dev, the scaffolding detached
-    // (then the server is told through the FIFO $1/ready that it may remove it), then the command in place of the
-    // shell.
+    // The command's own namespace: a /proc of its PID namespace, the model bound over /sys, /proc/iomem and /dev,
+    // the scaffolding detached (then the server is told through the FIFO $1/ready that it may remove it), then the
+    // command as a child of this shell, which is the namespace's init (a command that is not PID 1 keeps the
+    // usual signal semantics: Ctrl-C ends it).
     // $1 is the scaffolding directory; the command follows.
     private const string ChildSetup =
         "set -e; mount --bind \"$1/fuse/sys\" /sys; mount --bind \"$1/fuse/proc/iomem\" /proc/iomem; " +
-        "mount --rbind \"$1/dev\" /dev; exec 3> \"$1/ready\"; umount -l \"$1\"; echo >&3; exec 3>&-; shift; exec \"$@\"";
+        "mount --rbind \"$1/dev\" /dev; exec 3> \"$1/ready\"; umount -l \"$1\"; echo >&3; exec 3>&-; shift; set +e; \"$@\"";
+
+    /// <summary>Whether this process runs as root (sim exec mounts, so it must).</summary>
+    public static bool IsRoot => Interop.Libc.Geteuid() == 0;
+
+    /// <summary>
+    /// Whether this process's parent is still <paramref name="pid"/>: a child started with PR_SET_PDEATHSIG checks
+    /// it once, for a parent that died before the death signal was armed.
+    /// </summary>
+    public static bool ParentIs(int pid) => Interop.Libc.Getppid() == pid;
+
+    /// <summary>The util-linux programs that make the namespaces, and the arguments that tie a child's life to its
+    /// parent's: setpriv arms PR_SET_PDEATHSIG (SIGKILL), which survives the exec of unshare and of what it runs.</summary>
+    public static IEnumerable<string> DieWithParent() => [Tool("setpriv"), "--pdeathsig", "KILL", "--"];
+
+    /// <summary>A util-linux program by name: /usr/bin, then /bin, else the name for $PATH.</summary>
+    public static string Tool(string name) => new[] { $"/usr/bin/{name}", $"/bin/{name}" }.FirstOrDefault(File.Exists) ?? name;
 
     /// <summary>
     /// Sets up the model on a private tmpfs (FUSE mount and a /dev) and runs <paramref name="command"/> in a
@@ -79,7 +98,7 @@ public static class SimNamespace
     // Detach the tmpfs (lazily: the FUSE mount under it goes with it) and remove its directory; idempotent.
     private static void RemoveScaffolding(string root)
     {
-        _ = Interop.Libc.Umount2(root, MntDetach);
+        _ = Interop.Libc.Umount2(root, Interop.Libc.MntDetach);
         try
         {
             Directory.Delete(root);
@@ -128,8 +147,6 @@ public static class SimNamespace
 
     }
 
-    private const int MntDetach = 2;
-
     private static int Exec(string root, IReadOnlyList<string> command, TextWriter log, Action boundInChild)
     {
         if (!Runnable(command[0]))
@@ -138,9 +155,10 @@ public static class SimNamespace
             return 127;
         }
 
-        var unshare = new[] { "/usr/bin/unshare", "/bin/unshare" }.FirstOrDefault(File.Exists) ?? "unshare";
-        var psi = new ProcessStartInfo(unshare) { UseShellExecute = false };
-        foreach (var arg in new[] { "-m", "--propagation", "private", "--", "/bin/sh", "-c", ChildSetup, "daxplug-sim", root }.Concat(command))
+        var args = DieWithParent().Concat([Tool("unshare"), "--mount", "--pid", "--fork", "--kill-child", "--mount-proc", "--propagation", "private", "--",
+            "/bin/sh", "-c", ChildSetup, "daxplug-sim", root]).Concat(command).ToList();
+        var psi = new ProcessStartInfo(args[0]) { UseShellExecute = false };
+        foreach (var arg in args.Skip(1))
         {
             psi.ArgumentList.Add(arg);
         }
@@ -153,7 +171,7 @@ public static class SimNamespace
         }
         catch (Win32Exception e)
         {
-            log.WriteLine($"daxplug: {unshare}: {e.Message}");
+            log.WriteLine($"daxplug: {args[0]}: {e.Message}");
             return 127;
         }
 

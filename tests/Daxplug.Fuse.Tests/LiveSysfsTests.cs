@@ -371,14 +371,210 @@ public class LiveSysfsTests
 
     private static IEnumerable<string> Keys(JsonElement e) => e.EnumerateObject().Select(p => p.Name).Order();
 
-    [Fact]
-    public void KillingTheServer_LeavesNothingMounted()
+    [Theory]
+    [InlineData("server")]
+    [InlineData("sim exec")]
+    public void KillingTheServerOrSimExec_EndsTheCommand_AndLeavesNothingMounted(string victim)
     {
-        var (exit, stdout, _) = Exec("hotplug", "cat /sys/devices/system/memory/block_size_bytes; kill -9 $PPID; sleep 0.3; cat /sys/devices/system/memory/block_size_bytes 2>/dev/null || echo gone");
-        Assert.Equal(137, exit);
-        Assert.StartsWith("8000000\n", stdout);
+        // The command's marker: a sleep nobody else runs, to look for afterwards.
+        var marker = $"1000.{Random.Shared.Next(100000, 999999)}";
+        using var outer = Background(["sim", "exec", "--", "sh", "-c", $"echo ready; sleep {marker}"]);
+        try
+        {
+            Assert.Equal("ready", outer.StandardOutput.ReadLine());
+            Assert.NotEmpty(Processes(marker));
+            var inner = ProcessTree.Children(outer.Id).Single();
+            Assert.Equal(0, Host($"kill -9 {(victim == "server" ? inner : outer.Id)}").Exit);
+            Assert.True(outer.WaitForExit(30_000));
+            Assert.Equal(137, outer.ExitCode);
+            Assert.True(SpinUntil(() => Processes(marker).Count == 0 && !ProcessTree.Alive(inner)), $"left running: {string.Join(", ", Processes(marker))}");
+        }
+        finally
+        {
+            Stop(outer);
+        }
+
         AssertNothingMounted();
     }
+
+    [Fact]
+    public void KillingServe_UnmountsItsMount()
+    {
+        using var tmp = new TempDir();
+        using var server = Background(["sim", "serve", "--mount", tmp.Path]);
+        try
+        {
+            Assert.Equal($"mounted {tmp.Path}", server.StandardOutput.ReadLine());
+            Assert.Equal(0, Host($"kill -9 {server.Id}").Exit);
+            Assert.True(server.WaitForExit(30_000));
+            Assert.True(SpinUntil(() => !Mounted(tmp.Path)), "the mount of a killed server stayed");
+        }
+        finally
+        {
+            Stop(server, tmp.Path);
+        }
+    }
+
+    [Fact]
+    public void Serve_ChecksModesAgainstTheCaller_AsSysfsDoes()
+    {
+        using var tmp = new TempDir();
+        using var server = Background(["sim", "serve", "--mount", tmp.Path]);
+        try
+        {
+            Assert.Equal($"mounted {tmp.Path}", server.StandardOutput.ReadLine());
+            var nobody = Host($"setpriv --reuid=65534 --regid=65534 --clear-groups sh -c '" +
+                              $"cat {tmp.Path}/sys/devices/system/memory/memory40/state; " +
+                              $"echo offline > {tmp.Path}/sys/devices/system/memory/memory40/state || echo write refused; " +
+                              $"cat {tmp.Path}/sys/bus/dax/devices/dax0.0/mapping0/start || echo read refused'");
+            Assert.Equal("online\nwrite refused\nread refused\n", nobody.Out);
+            Assert.Contains("Permission denied", nobody.Err);
+            Assert.Equal("0x1000000000\n", Host($"cat {tmp.Path}/sys/bus/dax/devices/dax0.0/mapping0/start").Out);
+            Assert.Equal("online\n", File.ReadAllText($"{tmp.Path}/sys/devices/system/memory/memory40/state"));
+        }
+        finally
+        {
+            Stop(server, tmp.Path);
+        }
+    }
+
+    [Fact]
+    public void Serve_SigtermTwiceWhileTheMountIsInUse_LeavesNoMount()
+    {
+        using var tmp = new TempDir();
+        using var server = Background(["sim", "serve", "--mount", tmp.Path]);
+        try
+        {
+            Assert.Equal($"mounted {tmp.Path}", server.StandardOutput.ReadLine());
+            // A shell keeps the mount busy (its working directory) while both signals come; once it leaves, the
+            // server ends.
+            var busy = Host($"cd {tmp.Path}/sys/devices && kill -TERM {server.Id} && kill -TERM {server.Id} && sleep 0.5 && grep -c ' {tmp.Path} ' /proc/self/mountinfo");
+            Assert.Equal("0\n", busy.Out);
+            Assert.True(server.WaitForExit(30_000));
+            Assert.Equal(0, server.ExitCode);
+        }
+        finally
+        {
+            Stop(server, tmp.Path);
+        }
+
+        Assert.False(Mounted(tmp.Path));
+    }
+
+    [Fact]
+    public void AnInjectedErrnoFuseCannotCarry_ComesBackAsErange_NotAHang()
+    {
+        var (exit, stdout, stderr) = Exec("hotplug", """
+            inj=/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_OFFLINE/error
+            for v in -16 -511 -512 -600 -999 -4095; do
+              echo $v > $inj
+              echo "$v $(printf offline | timeout 10 dd of=/sys/devices/system/memory/memory271/state 2>&1 | grep -o 'Device or resource busy\|Unknown error 511\|Numerical result out of range')"
+            done
+            echo 0 > $inj
+            cat /sys/devices/system/memory/memory271/state
+            """);
+        Assert.True(exit == 0, stderr);
+        Assert.Equal("""
+            -16 Device or resource busy
+            -511 Unknown error 511
+            -512 Numerical result out of range
+            -600 Numerical result out of range
+            -999 Numerical result out of range
+            -4095 Numerical result out of range
+            online
+
+            """, stdout);
+    }
+
+    [Fact]
+    public void Set_WithAKernelThatAlwaysAnswersEintr_GivesUpAndRollsBack()
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "daxplug.dll");
+        var (exit, stdout, stderr) = Exec("mainline", $$"""
+            sd=$(mktemp -d)
+            d="dotnet {{dll}} --sysfs /sys --state-dir $sd"
+            $d set dax1.0 online_movable >/dev/null || exit 9
+            echo 1 > /sys/kernel/debug/daxplug/memory/memory1030/signal_pending
+            timeout 120 $d set dax1.0 unplugged; echo "rc=$?"
+            grep -c 'signal backoff' /sys/kernel/debug/daxplug/dmesg
+            $d list dax1.0 --json | grep -o '"online_memblocks": [0-9]*'
+            rm -rf $sd
+            """);
+        Assert.True(exit == 0, stderr);
+        // One try and eight retries of the one write, then a rollback: nothing changed.
+        Assert.Equal("rc=1\n9\n\"online_memblocks\": 128\n", stdout);
+        Assert.Contains("memory1030: writing 'offline' failed: Interrupted system call", stderr);
+        Assert.Contains("rolled back, nothing changed", stderr);
+    }
+
+    [Fact]
+    public void Set_AfterAnotherDaxplugUnplugged_NeverClaimsASuccessItDidNotHave()
+    {
+        // Issue 14, item 5: the second set waits for the first one's lock, then must look at the device again.
+        var dll = Path.Combine(AppContext.BaseDirectory, "daxplug.dll");
+        var (exit, stdout, stderr) = Exec("mainline", $$"""
+            sd=$(mktemp -d)
+            d="dotnet {{dll}} --state-dir $sd"
+            $d set dax0.0 online_movable >/dev/null || exit 9
+            $d set dax0.0 unplugged > $sd/first 2>&1 &
+            sleep 1
+            $d set dax0.0 online_movable; echo "rc=$?"
+            wait
+            cat $sd/first
+            readlink /sys/bus/dax/devices/dax0.0/driver || echo unbound
+            rm -rf $sd
+            """, machine: "tib");
+        Assert.True(exit == 0, stderr);
+        Assert.Equal("rc=1\ndax0.0: online_movable -> unplugged\nunbound\n", stdout);
+        Assert.Contains("dax0.0 is not bound to kmem", stderr);
+    }
+
+    private static System.Diagnostics.Process Background(string[] args)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "daxplug.dll") }.Concat(args))
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        var p = System.Diagnostics.Process.Start(psi)!;
+        p.StandardInput.Close();
+        p.ErrorDataReceived += (_, _) => { };
+        p.BeginErrorReadLine();
+        return p;
+    }
+
+    // Ends a process this test started (and, if given, lazily unmounts what it may have left on the directory).
+    private static void Stop(System.Diagnostics.Process p, string? mount = null)
+    {
+        if (!p.HasExited)
+        {
+            p.Kill(entireProcessTree: true);
+            p.WaitForExit();
+        }
+
+        if (mount is not null && Mounted(mount))
+        {
+            Host($"umount -l {mount}");
+        }
+    }
+
+    private static bool Mounted(string dir) => File.ReadAllText("/proc/self/mountinfo").Contains($" {dir} ", StringComparison.Ordinal);
+
+    // The pids of processes whose command line has the marker.
+    private static List<int> Processes(string marker) =>
+        ProcessTree.All().Where(pid => ProcessTree.CommandLine(pid).Contains(marker, StringComparison.Ordinal)).ToList();
+
+    private static bool SpinUntil(Func<bool> condition) => SpinWait.SpinUntil(() =>
+    {
+        if (condition())
+        {
+            return true;
+        }
+
+        Thread.Sleep(50);
+        return false;
+    }, TimeSpan.FromSeconds(15));
 
     [Fact]
     public void Serve_MountsUntilSigterm_ThenUnmounts()

@@ -25,6 +25,7 @@ internal static unsafe partial class Interop
     internal static partial class Libc
     {
         internal const ulong MsBind = 4096, MsRec = 16384, MsPrivate = 1 << 18;
+        internal const int MntDetach = 2;
         internal const uint SIfChr = 0x2000;
 
         // int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const void *data)
@@ -38,6 +39,14 @@ internal static unsafe partial class Interop
         // int mknod(const char *path, mode_t mode, dev_t dev)
         [LibraryImport("libc", EntryPoint = "mknod", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
         internal static partial int Mknod(string path, uint mode, ulong dev);
+
+        // uid_t geteuid(void)
+        [LibraryImport("libc", EntryPoint = "geteuid")]
+        internal static partial uint Geteuid();
+
+        // pid_t getppid(void)
+        [LibraryImport("libc", EntryPoint = "getppid")]
+        internal static partial int Getppid();
 
         // gnu_dev_makedev() for a dev_t.
         internal static ulong MakeDev(uint major, uint minor) =>
