@@ -123,8 +123,11 @@ internal static class ControlCommands
         var dryRun = new Option<bool>("--dry-run", "-n") { Description = "Say what would be done; change nothing" };
         var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask before writing this machine's real /sys" };
         var set = new Command("set", "Move a whole device to a state, atomically: with the kernel's attribute when it has one, else as a " +
-                                     "locked, journalled per-block transaction that rolls back on any failure or interference.\n" +
-                                     "Exit codes: 0 done, 1 failed and rolled back, 2 usage, 3 failed and not fully rolled back.\n\n" +
+                                     "locked, journalled per-block transaction that rolls back on any failure or interference. The verdict is " +
+                                     "read back from sysfs after the change. A transaction that was killed half way leaves its journal, which " +
+                                     "blocks every change until 'daxplug recover' (or --recover) has dealt with it.\n" +
+                                     "Exit codes: 0 done, 1 failed or refused (nothing changed), 2 usage, 3 failed and not fully rolled back " +
+                                     "(the message says which blocks are where).\n\n" +
                                      "Examples:\n  daxplug --sim set dax1.0 online_movable\n  daxplug set dax0.0 unplugged --dry-run");
         set.Arguments.Add(setDev);
         set.Arguments.Add(state);
@@ -136,7 +139,13 @@ internal static class ControlCommands
             if (r.GetValue(dryRun))
             {
                 using var look = Open(r);
-                return Report(look.Controller().Plan(r.GetValue(setDev)!, r.GetValue(state)!));
+                var plan = look.Controller().Plan(r.GetValue(setDev)!, r.GetValue(state)!);
+                if (plan.Code == OutcomeCode.Done && look.Controller().PendingNote() is { } pending)
+                {
+                    plan = plan with { Message = $"{plan.Message}; but {pending}" };
+                }
+
+                return Report(plan);
             }
 
             using var t = Open(r, writes: true);
