@@ -236,6 +236,9 @@ public sealed class ControllerTests : IDisposable
         Assert.Equal(OutcomeCode.Stranded, outcome.Code);
         Assert.Contains("the kernel reported success but the device is mixed", outcome.Message);
         Assert.Contains("memory1024-1087 online (Movable)", outcome.Message);
+        // What could not be put back keeps its journal: nothing else starts until recover has looked at it.
+        Assert.Contains("the journal stays", outcome.Message);
+        Assert.Contains("run 'daxplug recover' first", c.Set("dax0.0", "online").Message);
     }
 
     [Fact]

@@ -20,7 +20,8 @@ internal sealed class TestSysfs : ISysfs
 
     public string Describe => "test-model";
 
-    public bool IsHost => false;
+    /// <summary>Whether the model stands for this machine's kernel here (journal names and checks differ).</summary>
+    public bool IsHost { get; set; }
 
     public static TestSysfs Boot(AbiProfile abi, string policy = "offline", string machine = "default")
     {

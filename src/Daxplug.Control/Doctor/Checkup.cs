@@ -12,15 +12,15 @@ public static partial class Checkup
 {
     private static readonly string[] RuleDirs = ["etc/udev/rules.d", "run/udev/rules.d", "usr/lib/udev/rules.d", "lib/udev/rules.d"];
 
-    /// <param name="pendingTransaction">The controller's note about its journal (<c>Controller.PendingNote</c>), if any.</param>
-    public static List<Finding> Run(ISysfs sysfs, string root, string? pendingTransaction = null)
+    /// <param name="journal">The controller's note about its journal (<c>Controller.PendingNote</c>), if any.</param>
+    public static List<Finding> Run(ISysfs sysfs, string root, Transitions.JournalNote? journal = null)
     {
         var findings = new List<Finding>();
-        if (pendingTransaction is not null)
+        if (journal is not null)
         {
-            findings.Add(new Finding(Severity.Warning, "daxplug's journal", pendingTransaction,
+            findings.Add(new Finding(Severity.Warning, "daxplug's journal", journal.What,
                 "a transaction that did not finish may leave a device split (some blocks online, some not), and daxplug refuses to change memory until it is dealt with",
-                "daxplug recover (or any verb that writes, with --recover)"));
+                journal.Fix));
         }
 
         UdevRules(root, findings);

@@ -34,9 +34,11 @@ public sealed partial class BadFileException : FormatException
 
         what = cut >= 0 ? what[..cut] : what;
         what = UnmappedMember().Replace(what, "the field '$1' is not one this file has");
+        what = NullMember().Replace(what, "'$1' cannot be null");
+        what = MissingMembers().Replace(what, "missing: $1");
         what = TypeName().Replace(what, m => TypeWords.GetValueOrDefault(m.Value)
             ?? (m.Value.StartsWith("System.Collections.", StringComparison.Ordinal) ? "a list" : m.Value.StartsWith("Daxplug.", StringComparison.Ordinal) ? "an object" : "a value of another kind"));
-        what = what.TrimEnd('.');
+        what = what.StartsWith("The input does not contain any JSON tokens", StringComparison.Ordinal) ? "empty: no JSON in it" : what.TrimEnd('.');
         if (e.Path is { Length: > 1 } path)
         {
             what += $" (at {path})";
@@ -61,6 +63,12 @@ public sealed partial class BadFileException : FormatException
 
     [GeneratedRegex(@"The JSON property '([^']*)' could not be mapped to any \.NET member contained in type '[^']*'")]
     private static partial Regex UnmappedMember();
+
+    [GeneratedRegex(@"The property or field '([^']*)' on type '[^']*' doesn't allow setting null values\..*")]
+    private static partial Regex NullMember();
+
+    [GeneratedRegex(@"JSON deserialization for type '[^']*' was missing required properties including: (.*)\.?$")]
+    private static partial Regex MissingMembers();
 
     [GeneratedRegex(@"System\.[A-Za-z0-9_.`\[\],]+|Daxplug\.[A-Za-z0-9_.]+")]
     private static partial Regex TypeName();

@@ -49,6 +49,22 @@ internal static unsafe partial class Interop
         [LibraryImport("libc", EntryPoint = "closedir")]
         internal static partial int CloseDir(nint dir);
 
+        // int socket(int domain, int type, int protocol)
+        [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
+        internal static partial int Socket(int domain, int type, int protocol);
+
+        // int bind(int fd, const struct sockaddr *addr, socklen_t len)
+        [LibraryImport("libc", EntryPoint = "bind", SetLastError = true)]
+        internal static partial int Bind(int fd, ReadOnlySpan<byte> addr, int len);
+
+        // int setsockopt(int fd, int level, int name, const void *value, socklen_t len)
+        [LibraryImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
+        internal static partial int SetSockOpt(int fd, int level, int name, ReadOnlySpan<byte> value, int len);
+
+        // ssize_t recv(int fd, void *buf, size_t len, int flags)
+        [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
+        internal static partial nint Recv(int fd, Span<byte> buf, nint len, int flags);
+
         /// <summary>glibc's struct dirent on 64-bit Linux: d_ino, d_off, d_reclen, d_type, then d_name.</summary>
         internal const int DirentNameOffset = 19;
 

@@ -22,30 +22,8 @@ public static class Tables
     }
 
     /// <summary>Runs of consecutive blocks with the same state, node and zones.</summary>
-    public static IEnumerable<(BlockInfo First, BlockInfo Last)> Runs(IEnumerable<BlockInfo> blocks)
-    {
-        BlockInfo? first = null, last = null;
-        foreach (var b in blocks.OrderBy(b => b.Id))
-        {
-            if (last is not null && b.Id == last.Id + 1 && b.State == last.State && b.Zones == last.Zones && b.Node == last.Node)
-            {
-                last = b;
-                continue;
-            }
-
-            if (first is not null)
-            {
-                yield return (first, last!);
-            }
-
-            first = last = b;
-        }
-
-        if (first is not null)
-        {
-            yield return (first, last!);
-        }
-    }
+    public static IEnumerable<(BlockInfo First, BlockInfo Last)> Runs(IEnumerable<BlockInfo> blocks) =>
+        Listing.Runs.Of(blocks.OrderBy(b => b.Id), b => b.Id, (a, b) => a.State == b.State && a.Zones == b.Zones && a.Node == b.Node);
 
     public static string Blocks(IEnumerable<BlockInfo> blocks)
     {

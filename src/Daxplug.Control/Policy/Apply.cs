@@ -7,20 +7,23 @@ namespace Daxplug.Control.Policy;
 /// <summary>Converges every device a rule selects (the first rule that matches wins); idempotent.</summary>
 public sealed class Apply(ISysfs sysfs, Controller controller)
 {
-    /// <summary>One outcome per device a rule selects, all under one hold of the lock; or one refusal ("*") when an
-    /// interrupted transaction is pending.</summary>
+    /// <summary>What an outcome about no one device (a refusal, a recovery) is listed under.</summary>
+    public const string Everything = "*";
+
+    /// <summary>One outcome per device a rule selects, all under one hold of the lock; or one refusal
+    /// (<see cref="Everything"/>) when an interrupted transaction is pending.</summary>
     public List<(string Device, Outcome Outcome)> Run(IReadOnlyList<PolicyRule> rules)
     {
         var results = new List<(string, Outcome)>();
         using var held = controller.Hold(out var refusal, out var recovered);
         if (held is null)
         {
-            return [("*", refusal!)];
+            return [(Everything, refusal!)];
         }
 
         if (recovered is not null)
         {
-            results.Add(("*", recovered));
+            results.Add((Everything, recovered));
         }
 
         foreach (var dev in Discover.Run(sysfs).Devices)

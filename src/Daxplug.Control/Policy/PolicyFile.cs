@@ -56,6 +56,11 @@ public static class PolicyFile
                 continue;
             }
 
+            if (line.StartsWith('['))
+            {
+                throw new BadFileException(source, $"'{line}': a section header ends with ']'", lineNo);
+            }
+
             int eq = line.IndexOf('=');
             if (current is null || eq <= 0)
             {
@@ -100,8 +105,9 @@ public static class PolicyFile
                 yield break;
             }
 
+            // online and movable are about system-ram only, as in daxctl.
             yield return new PolicyRule(where, section.Header["reconfigure-device".Length..].Trim(), null, null, null, null, mode,
-                !online ? null : movable ? "online_movable" : "online");
+                mode == "devdax" || !online ? null : movable ? "online_movable" : "online");
             yield break;
         }
 

@@ -48,10 +48,16 @@ public sealed class HostSysfs : ISysfs
     /// <summary>
     /// Whether writing under <paramref name="root"/> changes this machine: judged by what the memory directory is,
     /// not by its path. Every sysfs mount is the running kernel's, whatever path it is mounted, bind-mounted or
-    /// symlinked on (statfs follows links); a FUSE mount of the model, or a copy of a sysfs on disk, is not.
+    /// symlinked on (statfs follows links); a FUSE mount of the model, or a copy of a sysfs on disk, is not. A root
+    /// whose type cannot be read counts as this machine's (the question is only asked to be careful).
     /// </summary>
     public static bool IsRunningKernel(string root) =>
-        Interop.Libc.FileSystemType(Path.Combine(root, "devices/system/memory")) == Interop.Libc.SysfsMagic;
+        Interop.Libc.FileSystemType(Path.Combine(root, "devices/system/memory")) is Interop.Libc.SysfsMagic or 0;
+
+    /// <summary>Whether <paramref name="root"/> is, for sure, a sysfs (an absolute path whose memory directory is on
+    /// one); unlike <see cref="IsRunningKernel"/>, an unreadable root is not.</summary>
+    public static bool IsSysfs(string root) =>
+        root.StartsWith('/') && Interop.Libc.FileSystemType(Path.Combine(root, "devices/system/memory")) == Interop.Libc.SysfsMagic;
 
     public int Read(string path, out string text) => ReadAt(Interop.Libc.AtFdCwd, Map(path), out text);
 

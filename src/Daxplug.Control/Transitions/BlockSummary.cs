@@ -31,31 +31,8 @@ public static class BlockSummary
     private static string Count(long n) => n == 1 ? "1 block" : $"{n} blocks";
 
     // Consecutive ids that say the same thing become one run.
-    private static IEnumerable<string> Runs(IEnumerable<(long Id, string What)> items, Func<long, long, string, string> format)
-    {
-        long first = -1, last = -1;
-        string? what = null;
-        foreach (var (id, w) in items.OrderBy(i => i.Id))
-        {
-            if (what is not null && id == last + 1 && w == what)
-            {
-                last = id;
-                continue;
-            }
-
-            if (what is not null)
-            {
-                yield return format(first, last, what);
-            }
-
-            (first, last, what) = (id, id, w);
-        }
-
-        if (what is not null)
-        {
-            yield return format(first, last, what);
-        }
-    }
+    private static IEnumerable<string> Runs(IEnumerable<(long Id, string What)> items, Func<long, long, string, string> format) =>
+        Listing.Runs.Of(items.OrderBy(i => i.Id), i => i.Id, (a, b) => a.What == b.What).Select(r => format(r.First.Id, r.Last.Id, r.First.What));
 
     private static string Join(IEnumerable<string> runs, string separator = "; ")
     {

@@ -96,6 +96,14 @@ public sealed class BlockTransaction(ISysfs sysfs, Action<int, int>? progress = 
                 continue;
             }
 
+            // Read back: the kernel may pick another zone, or another controller may have moved the block again.
+            var back = Read(want.Id);
+            if (back is null || back.Online != want.Online || back.Zone != want.Zone)
+            {
+                failed.Add((want.Id, $"{(back is null ? "gone" : Describe(back.Online, back.Zone))} after restoring it (was {Describe(want.Online, want.Zone)})"));
+                continue;
+            }
+
             Steps.Add($"memory{want.Id}: restored to {Describe(want.Online, want.Zone)}");
         }
 

@@ -22,11 +22,12 @@ public sealed class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>
     public JournalFile Journal => stateDir.Journal(sysfs);
 
     /// <summary>
-    /// A line about this sysfs's journal for "list" and "doctor", or null when there is none: a transaction under
-    /// way in another daxplug, an interrupted one (which blocks every change until recovered), or an unreadable file.
+    /// What "list" and "doctor" say about this sysfs's journal, or null when there is none: a transaction under way
+    /// in another daxplug, an interrupted one (which blocks every change until recovered), or an unreadable file.
     /// </summary>
-    public string? PendingNote()
+    public JournalNote? PendingNote()
     {
+        const string recover = "daxplug recover (or any verb that writes, with --recover)";
         try
         {
             if (Journal.Read() is not { } pending)
@@ -34,17 +35,20 @@ public sealed class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>
                 return null;
             }
 
-            return stateDir.HeldElsewhere()
-                ? $"'{pending.Command}' is under way in another daxplug (started {pending.Started:u})"
-                : $"an interrupted '{pending.Command}' (started {pending.Started:u}) is pending in {Journal.Path}: {pending.Device} may be split, and every change is refused until 'daxplug recover'";
+            return stateDir.HeldElsewhere() switch
+            {
+                true => new($"'{pending.Command}' is under way in another daxplug (started {pending.Started:u})", "wait for it to end"),
+                false => new($"an interrupted '{pending.Command}' (started {pending.Started:u}) is pending in {Journal.Path}: {pending.Device} may be split, and every change is refused until 'daxplug recover'", recover),
+                null => new($"the journal of '{pending.Command}' (started {pending.Started:u}) is in {Journal.Path}: under way, or interrupted and pending 'daxplug recover' (only root can tell)", recover),
+            };
         }
         catch (BadFileException e)
         {
-            return $"{e.Message}: a journal that cannot be read blocks every change; {BadJournalAdvice}";
+            return new($"{e.Message}: a journal that cannot be read blocks every change", "check the devices ('daxplug list'), then remove the journal by hand");
         }
         catch (UnauthorizedAccessException)
         {
-            return null; // not root: the journal is not ours to see (nor would a change be)
+            return null; // a state directory this user may not read: nor could it change anything
         }
     }
 
@@ -57,6 +61,11 @@ public sealed class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>
         }
 
         var dev = Get(device);
+        if (Matches(dev, target))
+        {
+            return new Outcome(OutcomeCode.Done, $"{dev.Name}: already {dev.State}: would do nothing", []);
+        }
+
         var how = dev.Attribute is { } a
             ? $"write '{a.WordFor(target) ?? "?"}' to {dev.SysPath}/{a.File}" + (target == "unplugged" ? " after offlining its blocks one by one" : "")
             : target == "unplugged" ? $"offline {dev.OnlineBlocks} block(s), then unbind {dev.Name} from kmem"
@@ -77,38 +86,31 @@ public sealed class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>
     /// </summary>
     public IDisposable? Hold(out Outcome? refusal, out Outcome? recovered)
     {
-        refusal = recovered = null;
+        recovered = null;
         var held = stateDir.Lock(StateDir.LockTimeout);
-        JournalRecord? pending;
         try
         {
-            pending = Journal.Read();
+            refusal = Pending(out var pending, "a journal that cannot be read blocks every change");
+            if (refusal is null && pending is not null && !RecoverFirst)
+            {
+                refusal = new Outcome(OutcomeCode.RolledBack, $"an interrupted '{pending.Command}' (started {pending.Started:u}) is pending in {Journal.Path}; " +
+                                                              "run 'daxplug recover' first, or add --recover; nothing changed", []);
+            }
+            else if (refusal is null && pending is not null)
+            {
+                recovered = RecoverHeld(pending);
+                refusal = recovered.Code == OutcomeCode.Done ? null : recovered with { Message = $"--recover: {recovered.Message}" };
+            }
         }
-        catch (BadFileException e)
+        catch
         {
             held.Dispose();
-            refusal = new Outcome(OutcomeCode.RolledBack, $"{e.Message}: a journal that cannot be read blocks every change; {BadJournalAdvice}; nothing changed", []);
-            return null;
+            throw;
         }
 
-        if (pending is null)
-        {
-            return held;
-        }
-
-        if (!RecoverFirst)
+        if (refusal is not null)
         {
             held.Dispose();
-            refusal = new Outcome(OutcomeCode.RolledBack, $"an interrupted '{pending.Command}' (started {pending.Started:u}) is pending in {Journal.Path}; " +
-                                                          "run 'daxplug recover' first, or add --recover; nothing changed", []);
-            return null;
-        }
-
-        recovered = RecoverHeld(pending);
-        if (recovered.Code != OutcomeCode.Done)
-        {
-            held.Dispose();
-            refusal = recovered with { Message = $"--recover: {recovered.Message}" };
             return null;
         }
 
@@ -124,17 +126,23 @@ public sealed class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>
     public Outcome Recover()
     {
         using var _ = stateDir.Lock(StateDir.LockTimeout);
-        JournalRecord? pending;
+        return Pending(out var pending, "not a journal daxplug can act on")
+               ?? (pending is null ? new Outcome(OutcomeCode.Done, "nothing to recover", []) : RecoverHeld(pending));
+    }
+
+    // The pending record, or null; a refusal (exit 1) when the file cannot be read, which stays as it is.
+    private Outcome? Pending(out JournalRecord? pending, string why)
+    {
         try
         {
             pending = Journal.Read();
+            return null;
         }
         catch (BadFileException e)
         {
-            return new Outcome(OutcomeCode.RolledBack, $"{e.Message}: not a journal daxplug can act on; {BadJournalAdvice}", []);
+            pending = null;
+            return new Outcome(OutcomeCode.RolledBack, $"{e.Message}: {why}; {BadJournalAdvice}; nothing changed", []);
         }
-
-        return pending is null ? new Outcome(OutcomeCode.Done, "nothing to recover", []) : RecoverHeld(pending);
     }
 
     private const string BadJournalAdvice = "it is left as it is: check the devices ('daxplug list') and remove it by hand";
@@ -154,19 +162,41 @@ public sealed class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>
             return new Outcome(OutcomeCode.Done, $"{dev.Name}: already {dev.State}", []);
         }
 
+        // An online block whose zone cannot be read could not be put back where it was.
+        if (dev.Blocks.FirstOrDefault(b => b.Online && !JournalRecord.Zones.Contains(b.Zone)) is { } unknown)
+        {
+            return new Outcome(OutcomeCode.RolledBack, $"{dev.Name}: memory{unknown.Id} is online in a zone daxplug cannot tell (valid_zones: '{unknown.Zone}'); nothing changed", []);
+        }
+
         if (journal)
         {
             Journal.Write(new JournalRecord(sysfs.Describe, dev.Name, target, DateTimeOffset.UtcNow,
                 dev.Blocks.Select(b => new BlockSnapshot(b.Id, b.Online, b.Zone)).ToList()));
         }
 
-        // The journal stays if this process dies (or throws) half way: "daxplug recover" finds it.
-        var outcome = dev.Attribute is not null ? WithAttribute(dev, target) : PerBlock(dev, target);
-        if (journal)
+        // The journal stays if this process dies (or throws) half way, and when the transaction could not put
+        // everything back (exit 3): "daxplug recover" finds it.
+        Outcome outcome;
+        try
         {
-            Journal.Clear();
+            outcome = dev.Attribute is not null ? WithAttribute(dev, target) : PerBlock(dev, target);
+        }
+        catch (DeviceGoneException e)
+        {
+            outcome = new Outcome(OutcomeCode.Stranded, e.Message, []);
         }
 
+        if (!journal)
+        {
+            return outcome;
+        }
+
+        if (outcome.Code == OutcomeCode.Stranded)
+        {
+            return outcome with { Message = $"{outcome.Message}; the journal stays ({Journal.Path}): run 'daxplug recover' once the cause is fixed" };
+        }
+
+        Journal.Clear();
         return outcome;
     }
 
@@ -175,7 +205,9 @@ public sealed class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>
     // every block back as the journal says it was. The journal goes only when the device is whole.
     private Outcome RecoverHeld(JournalRecord journal)
     {
-        if (journal.Sysfs != sysfs.Describe)
+        // This machine's kernel may be reached by more than one path (a bind mount of /sys): its journal is one,
+        // and only ever one written for a sysfs (not for a model, as an older daxplug kept in the same file).
+        if (sysfs.IsHost ? !HostSysfs.IsSysfs(journal.Sysfs) : journal.Sysfs != sysfs.Describe)
         {
             return new Outcome(OutcomeCode.RolledBack, $"{Journal.Path} is the journal of {journal.Sysfs}, not of {sysfs.Describe}; {BadJournalAdvice}", []);
         }
@@ -203,10 +235,20 @@ public sealed class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>
             return new Outcome(OutcomeCode.Done, $"{dev.Name}: {what} had completed; now {dev.State}; journal removed", []);
         }
 
+        // Blocks came or went: only the kernel's unplug or plug does that, so the transaction got past it and is
+        // completed. A journal that no transaction could have written gives no reason to do anything.
         var present = dev.Blocks.Select(b => b.Id).ToHashSet();
-        if (journal.Blocks.Any(b => !present.Contains(b.Id)) || (journal.Blocks.Count == 0 && dev.Blocks.Count > 0))
+        bool gone = journal.Blocks.Any(b => !present.Contains(b.Id)), plugged = journal.Blocks.Count == 0 && dev.Blocks.Count > 0;
+        var inconsistent = journal.Blocks.Count == 0 && journal.Target == "unplugged" ? "an unplug of a device that had no blocks"
+            : gone && journal.Target != "unplugged" && dev.Attribute is null ? $"blocks gone, which '{journal.Command}' does not do without the kernel's attribute"
+            : null;
+        if (inconsistent is not null)
         {
-            // Blocks came or went: only the kernel's unplug or plug does that, so the transaction got past it.
+            return new Outcome(OutcomeCode.RolledBack, $"{Journal.Path} disagrees with {dev.Name} ({inconsistent}); not acting on it: {BadJournalAdvice}", []);
+        }
+
+        if (gone || plugged)
+        {
             var forward = SetHeld(dev.Name, journal.Target, journal: false);
             if (forward.Code != OutcomeCode.Done)
             {
@@ -225,9 +267,18 @@ public sealed class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>
                                                       "fix the cause and run recover again", txn.Steps);
         }
 
+        // The verdict, read back: every block as the journal says it was (another controller may have struck).
+        var after = Get(dev.Name);
+        var now = after.Blocks.ToDictionary(b => b.Id);
+        var off = journal.Blocks.Where(b => !now.TryGetValue(b.Id, out var n) || n.Online != b.Online || n.Zone != b.Zone)
+            .Select(b => (b.Id, $"{(now.TryGetValue(b.Id, out var n) ? BlockTransaction.Describe(n.Online, n.Zone) : "gone")} (was {BlockTransaction.Describe(b.Online, b.Zone)})")).ToList();
+        if (off.Count > 0)
+        {
+            return new Outcome(OutcomeCode.Stranded, $"{dev.Name}: changed again while recover put it back: {BlockSummary.Problems(off)}; the journal stays ({Journal.Path})", txn.Steps);
+        }
+
         Journal.Clear();
-        var now = Get(dev.Name);
-        return new Outcome(OutcomeCode.Done, $"{dev.Name}: rolled back {what} ({txn.Steps.Count} block(s) restored); now {now.State}", txn.Steps);
+        return new Outcome(OutcomeCode.Done, $"{dev.Name}: rolled back {what} ({txn.Steps.Count} block(s) restored); now {after.State}", txn.Steps);
     }
 
     private Outcome? Validate(string device, string target)
@@ -262,7 +313,10 @@ public sealed class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>
     }
 
     private DeviceInfo Get(string name) => Discover.Device(sysfs, name, Discover.Detail.States)
-                                          ?? throw new IOException($"{name} disappeared from {sysfs.Describe} during the transaction");
+                                          ?? throw new DeviceGoneException($"{name} disappeared from {sysfs.Describe} during the transaction");
+
+    /// <summary>The device went away under a transaction (its verdict cannot be read back).</summary>
+    private sealed class DeviceGoneException(string message) : IOException(message);
 
     private static bool Matches(DeviceInfo dev, string target) => target switch
     {
@@ -349,7 +403,7 @@ public sealed class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>
         {
             // The kernel or another controller may have moved a block since the transaction's last look.
             var now = Get(dev.Name);
-            return Matches(now, target) ? Verify(dev, before, target, steps) : Undo(dev, txn, steps, $"{dev.Name} is {now.State} after the transaction, not {target}");
+            return Matches(now, target) ? Verify(dev, before, target, steps, now) : Undo(dev, txn, steps, $"{dev.Name} is {now.State} after the transaction, not {target}");
         }
 
         // Last check between offlining and the unbind, which removes memory only if every block is still offline.
@@ -365,9 +419,9 @@ public sealed class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>
     }
 
     // The verdict: the device read back from sysfs, now, is in the target state, or the transaction failed.
-    private Outcome Verify(DeviceInfo dev, string before, string target, List<string> steps)
+    private Outcome Verify(DeviceInfo dev, string before, string target, List<string> steps, DeviceInfo? readBack = null)
     {
-        var after = Get(dev.Name);
+        var after = readBack ?? Get(dev.Name);
         return Matches(after, target)
             ? new Outcome(OutcomeCode.Done, $"{dev.Name}: {before} -> {after.State}", steps)
             : Stranded(after, steps, $"expected {target}");

@@ -9,7 +9,11 @@ public sealed record BlockSnapshot(long Id, bool Online, string? Zone);
 /// <summary>The intent journal: what a transaction set out to do and what everything was before it.</summary>
 public sealed record JournalRecord(string Sysfs, string Device, string Target, DateTimeOffset Started, List<BlockSnapshot> Blocks)
 {
-    /// <summary>The zones valid_zones can name for an online block.</summary>
+    /// <summary>
+    /// The zones valid_zones can name for an online block, which daxplug can put one back into. (It reads "none"
+    /// for a block that spans zones, and is missing without CONFIG_MEMORY_HOTREMOVE: such a block is refused before
+    /// a transaction starts.)
+    /// </summary>
     public static readonly string[] Zones = ["DMA", "DMA32", "Normal", "Movable", "HighMem", "Device"];
 
     /// <summary>The command whose transaction this is, as a user would type it.</summary>
@@ -59,6 +63,6 @@ public sealed record JournalRecord(string Sysfs, string Device, string Target, D
 }
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(JournalRecord))]
 internal sealed partial class JournalJsonContext : JsonSerializerContext;

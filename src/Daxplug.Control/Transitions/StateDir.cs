@@ -22,12 +22,12 @@ public sealed class StateDir(string path)
     /// for any other (a mount of the model, an in-process simulated kernel).</summary>
     public JournalFile Journal(ISysfs sysfs) => new(System.IO.Path.Combine(Path, JournalName(sysfs)));
 
-    public static string JournalName(ISysfs sysfs) => sysfs.IsHost
-        ? "transaction.json"
-        : $"transaction-{string.Concat(sysfs.Describe.Trim('/').Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' ? c : '_'))}.json";
+    public static string JournalName(ISysfs sysfs) =>
+        sysfs.IsHost ? "transaction.json" : $"transaction-{Files.FileNames.Unique(sysfs.Describe.Trim('/'), sysfs.Describe)}.json";
 
-    /// <summary>Whether another process holds the lock now (a transaction is under way there).</summary>
-    public bool HeldElsewhere()
+    /// <summary>Whether another process holds the lock now (a transaction is under way there); null when this
+    /// process may not take the lock to find out (not root).</summary>
+    public bool? HeldElsewhere()
     {
         if (!File.Exists(System.IO.Path.Combine(Path, "lock")))
         {
@@ -38,6 +38,10 @@ public sealed class StateDir(string path)
         {
             using var _ = Lock(TimeSpan.Zero);
             return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
         }
         catch (IOException)
         {
@@ -72,25 +76,13 @@ public sealed class StateDir(string path)
 
     private FileStream Take(TimeSpan timeout)
     {
-        Directory.CreateDirectory(Path);
-        var file = System.IO.Path.Combine(Path, "lock");
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
+        if (File.Exists(Path))
         {
-            try
-            {
-                // FileShare.None is an exclusive flock() on Linux; the kernel drops it when the process dies.
-                return new FileStream(file, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(50);
-            }
-            catch (IOException)
-            {
-                throw new IOException($"{file}: another daxplug has held it for {timeout.TotalSeconds:0} s; try again when it has finished");
-            }
+            throw new IOException($"{Path}: not a directory (--state-dir)");
         }
+
+        Directory.CreateDirectory(Path);
+        return Files.FileLock.Take(System.IO.Path.Combine(Path, "lock"), timeout);
     }
 
     private void Release()

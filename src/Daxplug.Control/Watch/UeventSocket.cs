@@ -13,14 +13,14 @@ public interface IUeventSource : IDisposable
 /// NETLINK_KOBJECT_UEVENT, group 1 (the kernel's broadcast), through three libc calls (toolchain.md §6): .NET's
 /// Socket has no AF_NETLINK.
 /// </summary>
-public sealed partial class UeventSocket : IUeventSource
+public sealed class UeventSocket : IUeventSource
 {
     private const int AfNetlink = 16, SockDgram = 2, SockCloexec = 0x80000, NetlinkKobjectUevent = 15, SolSocket = 1, SoRcvtimeo = 20;
     private readonly int fd;
 
     public UeventSocket()
     {
-        fd = Socket(AfNetlink, SockDgram | SockCloexec, NetlinkKobjectUevent);
+        fd = Interop.Libc.Socket(AfNetlink, SockDgram | SockCloexec, NetlinkKobjectUevent);
         if (fd < 0)
         {
             throw new IOException($"netlink socket: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
@@ -31,10 +31,10 @@ public sealed partial class UeventSocket : IUeventSource
         addr.Clear();
         BitConverter.TryWriteBytes(addr, (ushort)AfNetlink);
         BitConverter.TryWriteBytes(addr[8..], 1u);
-        if (Bind(fd, addr, addr.Length) != 0)
+        if (Interop.Libc.Bind(fd, addr, addr.Length) != 0)
         {
             var error = Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError());
-            Close(fd);
+            Interop.Libc.Close(fd);
             throw new IOException($"netlink bind: {error}");
         }
     }
@@ -43,11 +43,11 @@ public sealed partial class UeventSocket : IUeventSource
     {
         // struct timeval { long tv_sec; long tv_usec; }
         Span<long> tv = [(long)timeout.TotalSeconds, (long)(timeout.TotalMicroseconds % 1_000_000)];
-        SetSockOpt(fd, SolSocket, SoRcvtimeo, MemoryMarshal.AsBytes(tv), 16);
+        Interop.Libc.SetSockOpt(fd, SolSocket, SoRcvtimeo, MemoryMarshal.AsBytes(tv), 16);
         var buf = new byte[16384];
         while (true)
         {
-            nint n = Recv(fd, buf, buf.Length, 0);
+            nint n = Interop.Libc.Recv(fd, buf, buf.Length, 0);
             if (n < 0)
             {
                 return null;
@@ -60,20 +60,5 @@ public sealed partial class UeventSocket : IUeventSource
         }
     }
 
-    public void Dispose() => Close(fd);
-
-    [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
-    private static partial int Socket(int domain, int type, int protocol);
-
-    [LibraryImport("libc", EntryPoint = "bind", SetLastError = true)]
-    private static partial int Bind(int fd, ReadOnlySpan<byte> addr, int len);
-
-    [LibraryImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
-    private static partial int SetSockOpt(int fd, int level, int name, ReadOnlySpan<byte> value, int len);
-
-    [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
-    private static partial nint Recv(int fd, Span<byte> buf, nint len, int flags);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int fd);
+    public void Dispose() => Interop.Libc.Close(fd);
 }

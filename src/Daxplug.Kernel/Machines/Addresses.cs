@@ -24,7 +24,7 @@ public static class Addresses
             throw new FormatException($"not an address or size: '{text}'");
         }
 
-        return checked(v * multiplier);
+        return v <= ulong.MaxValue / multiplier ? v * multiplier : throw new FormatException($"too large for 64 bits: '{text}'");
     }
 
     /// <summary>"start-end" (inclusive, hex with or without 0x as /proc/iomem prints it).</summary>

@@ -76,11 +76,11 @@ public static class BuiltinMachines
         {
             return node.Deserialize(MachineJsonContext.Default.MachineSpec)!;
         }
-        catch (JsonException e) when (e.Path is { } path)
+        catch (JsonException e)
         {
             // A value of the right kind but out of the field's range (a negative count, a number too large).
-            var field = path.TrimStart('$', '.');
-            throw new FormatException($"--set {field}: '{node[field]}' is out of range for this field", e);
+            var field = e.Path?.TrimStart('$', '.') ?? "";
+            throw new FormatException(node.ContainsKey(field) ? $"--set {field}: '{node[field]}' is out of range for this field" : $"--set: {e.Message}", e);
         }
 
         static string[] Split(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -65,8 +65,16 @@ public static class SimState
             throw new FormatException($"machine: {e.Message}", e);
         }
 
-        foreach (var (path, data) in writes)
+        for (int i = 0; i < writes.Count; i++)
         {
+            // Only a write that reached a store() was saved, and the model does the same again from the same
+            // boot: one whose file cannot be opened now was edited in, or the file comes from another model.
+            var (path, data) = writes[i];
+            if (kernel.Sysfs.Open(path, read: false, write: true, out _) is var rc && rc != Errno.None)
+            {
+                throw new FormatException($"writes[{i}]: {path} cannot be written on this machine ({ErrnoText.Name(rc)}); was the file edited?");
+            }
+
             kernel.Sysfs.Write(path, data);
         }
 
