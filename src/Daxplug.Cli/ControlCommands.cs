@@ -15,22 +15,28 @@ internal static class ControlCommands
     /// <summary>
     /// What a verb acts on: a sysfs, and with --sim the in-process kernel and its state file, which a verb that
     /// writes reads, changes and saves under the state directory's lock (<see cref="Held"/>), so that two
-    /// daxplug processes never lose each other's changes.
+    /// daxplug processes never lose each other's changes. The kernel is saved when the verb ends, however it
+    /// ends, as a real kernel keeps whatever was done to it.
     /// </summary>
-    private sealed record Target(ISysfs Sysfs, KernelModel? Model, string? StateFile, StateDir StateDir, IDisposable? Held) : IDisposable
+    private sealed record Target(ISysfs Sysfs, KernelModel? Model, string? StateFile, StateDir StateDir, IDisposable? Held, IDisposable? StateLock = null) : IDisposable
     {
         public Controller Controller(bool recoverFirst = false) => new(Sysfs, StateDir, Progress.Create()) { RecoverFirst = recoverFirst };
 
-        /// <summary>Saves the simulated kernel (atomically), if there is one.</summary>
-        public void Save()
+        public void Dispose()
         {
-            if (Model is not null)
+            try
             {
-                SimModel.Save(Model, StateFile);
+                if (Held is not null && Model is not null)
+                {
+                    SimModel.Save(Model, StateFile);
+                }
+            }
+            finally
+            {
+                StateLock?.Dispose();
+                Held?.Dispose();
             }
         }
-
-        public void Dispose() => Held?.Dispose();
     }
 
     public static IEnumerable<Command> Build(RootCommand root)
@@ -56,18 +62,22 @@ internal static class ControlCommands
             var name = SimStateName(machine);
             var file = Path.Combine(stateDir.Path, $"sim-{name}.json");
             var held = writes ? stateDir.Lock(StateDir.LockTimeout) : null;
+            IDisposable? stateLock = null;
             try
             {
+                // The state file has a lock of its own too, which "sim --state FILE" verbs take.
+                stateLock = writes ? SimModel.Lock(file) : null;
                 var kernel = SimModel.Open(machine, r.GetValue(abiOpt)!, file);
                 if (r.GetResult(abiOpt) is { Implicit: false } && AbiProfiles.Name(kernel.Abi) != r.GetValue(abiOpt))
                 {
                     throw new CliException($"{file} holds a simulated {AbiProfiles.Name(kernel.Abi)} kernel; --sim-abi {r.GetValue(abiOpt)} applies to a new one (remove the file, or use another --state-dir)", CliException.Usage);
                 }
 
-                return new Target(ModelSysfs.Create(kernel, $"model:{name}"), kernel, file, stateDir, held);
+                return new Target(ModelSysfs.Create(kernel, $"model:{name}"), kernel, file, stateDir, held, stateLock);
             }
             catch
             {
+                stateLock?.Dispose();
                 held?.Dispose();
                 throw;
             }
@@ -104,7 +114,7 @@ internal static class ControlCommands
             Console.Out.Write(asJson ? DaxctlJson.Render(inv, opt, name) : Tables.Devices(inv with { Devices = inv.Devices.Where(d => name is null || d.Name == name).ToList() }));
             if (t.Controller().PendingNote() is { } pending)
             {
-                Console.Error.WriteLine($"daxplug: {pending}");
+                Console.Error.WriteLine($"daxplug: {pending.What}");
             }
 
             return 0;
@@ -142,7 +152,7 @@ internal static class ControlCommands
                 var plan = look.Controller().Plan(r.GetValue(setDev)!, r.GetValue(state)!);
                 if (plan.Code == OutcomeCode.Done && look.Controller().PendingNote() is { } pending)
                 {
-                    plan = plan with { Message = $"{plan.Message}; but {pending}" };
+                    plan = plan with { Message = $"{plan.Message}; but {pending.What}" };
                 }
 
                 return Report(plan);
@@ -151,7 +161,6 @@ internal static class ControlCommands
             using var t = Open(r, writes: true);
             Confirm(t.Sysfs, r.GetValue(yes), $"set {r.GetValue(setDev)} {r.GetValue(state)}");
             var outcome = t.Controller(r.GetValue(recoverFirst)).Set(r.GetValue(setDev)!, r.GetValue(state)!);
-            t.Save();
             return Report(outcome);
         });
 
@@ -166,7 +175,6 @@ internal static class ControlCommands
             using var t = Open(r, writes: true);
             Confirm(t.Sysfs, r.GetValue(yes), "recover");
             var outcome = t.Controller().Recover();
-            t.Save();
             return Report(outcome);
         });
         var rdev = new Argument<string>("device") { Description = "The dax device (dax0.0)" };
@@ -197,7 +205,6 @@ internal static class ControlCommands
             var outcome = m == "system-ram"
                 ? rc.ToSystemRam(r.GetValue(rdev)!, !r.GetValue(noOnline), !r.GetValue(noMovable), r.GetValue(force))
                 : rc.ToDevdax(r.GetValue(rdev)!, r.GetValue(force));
-            t.Save();
             return Report(outcome);
         });
 
@@ -231,7 +238,7 @@ internal static class ControlCommands
             var file = r.GetValue(config);
             if (file is not null && !File.Exists(file))
             {
-                throw new CliException($"--config {file}: no such file", CliException.Usage);
+                throw new CliException($"--config {file}: {(Directory.Exists(file) ? "is a directory" : "no such file")}", CliException.Usage);
             }
 
             file ??= "/etc/daxplug.conf";
@@ -252,16 +259,17 @@ internal static class ControlCommands
             return rules;
         }
 
-        int RunApply(Target t, List<Daxplug.Control.Policy.PolicyRule> rules, bool recover)
+        // Applies once, reports every outcome; the exit code, and whether a pending journal refused it all.
+        (int Code, bool Refused) RunApply(Target t, List<Daxplug.Control.Policy.PolicyRule> rules, bool recover)
         {
             var results = new Daxplug.Control.Policy.Apply(t.Sysfs, t.Controller(recover)).Run(rules);
-            t.Save();
             foreach (var (_, outcome) in results)
             {
                 Report(outcome);
             }
 
-            return results.Count == 0 ? 0 : results.Max(x => (int)x.Outcome.Code);
+            return (results.Count == 0 ? 0 : results.Max(x => (int)x.Outcome.Code),
+                results is [(Daxplug.Control.Policy.Apply.Everything, { Code: not OutcomeCode.Done })]);
         }
 
         apply.SetAction(r =>
@@ -275,7 +283,7 @@ internal static class ControlCommands
             }
 
             Confirm(t.Sysfs, r.GetValue(yes), "apply");
-            return RunApply(t, rules, r.GetValue(recoverFirst));
+            return RunApply(t, rules, r.GetValue(recoverFirst)).Code;
         });
 
         var settle = new Option<int>("--settle") { Description = "Milliseconds without new events before applying", DefaultValueFactory = _ => 1000 };
@@ -301,11 +309,23 @@ internal static class ControlCommands
             using var intr = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; cancel.Cancel(); });
             using var socket = new Daxplug.Control.Watch.UeventSocket();
             Console.Out.WriteLine($"watching for dax and memory events ({rules.Count} rule(s))");
-            RunApply(t, rules, r.GetValue(recoverFirst));
+            if (RunApply(t, rules, r.GetValue(recoverFirst)) is { Refused: true } refused)
+            {
+                return refused.Code; // an interrupted transaction: watch does not start until it is recovered
+            }
+
             new Daxplug.Control.Watch.Watcher(socket, events =>
             {
                 Console.Out.WriteLine($"{events.Count} event(s), first: {events[0].Action} {events[0].DevPath}");
-                RunApply(t, rules, r.GetValue(recoverFirst));
+                try
+                {
+                    RunApply(t, rules, r.GetValue(recoverFirst));
+                }
+                catch (IOException e)
+                {
+                    // Another daxplug held the lock too long, or sysfs failed: the next burst tries again.
+                    Console.Error.WriteLine($"daxplug: {e.Message}; trying again at the next event");
+                }
             }, TimeSpan.FromMilliseconds(r.GetValue(settle))).Run(cancel.Token);
             return 0;
         });
@@ -404,9 +424,7 @@ internal static class ControlCommands
         }
 
         var full = Path.GetFullPath(machine);
-        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(full)))[..8];
-        var stem = string.Concat(Path.GetFileNameWithoutExtension(full).Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
-        return $"{stem}-{hash}";
+        return Daxplug.Control.Files.FileNames.Unique(Path.GetFileNameWithoutExtension(full), full);
     }
 
     /// <summary>A sysfs root given with --sysfs, checked to be one.</summary>

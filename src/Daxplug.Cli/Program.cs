@@ -16,6 +16,15 @@ try
     {
         root.Subcommands.Add(command);
     }
+    // Help is wrapped to the width of the terminal (not at all elsewhere), found without System.Console (see StdStreams).
+    foreach (var help in root.Options.OfType<System.CommandLine.Help.HelpOption>())
+    {
+        if (help.Action is System.CommandLine.Help.HelpAction action)
+        {
+            action.MaxWidth = StdStreams.TerminalWidth() ?? int.MaxValue;
+        }
+    }
+
     var parse = root.Parse(args);
     if (parse.Errors.Count > 0)
     {

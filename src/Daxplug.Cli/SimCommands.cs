@@ -42,11 +42,16 @@ internal static class SimCommands
         write.Options.Add(noNewline);
         write.SetAction(r =>
         {
-            var kernel = o.Open(r);
             var path = r.GetValue(writePath)!;
             var text = r.GetValue(value)! + (r.GetValue(noNewline) ? "" : "\n");
-            int rc = kernel.Sysfs.Write(path, Encoding.Latin1.GetBytes(text));
-            o.Save(kernel, r);
+            var (kernel, held) = o.OpenToChange(r);
+            int rc;
+            using (held)
+            {
+                rc = kernel.Sysfs.Write(path, Encoding.Latin1.GetBytes(text));
+                o.Save(kernel, r);
+            }
+
             if (rc < 0)
             {
                 throw new CliException($"write {path}: {ErrnoText.Describe((Errno)(-rc))} ({ErrnoText.Name((Errno)(-rc))})");

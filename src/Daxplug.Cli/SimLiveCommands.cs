@@ -16,13 +16,19 @@ internal static class SimLiveCommands
         serve.Options.Add(mount);
         serve.SetAction(r =>
         {
-            var dir = Path.GetFullPath(r.GetValue(mount)!);
+            var dir = Path.TrimEndingDirectorySeparator(Path.GetFullPath(r.GetValue(mount)!));
             if (!Directory.Exists(dir))
             {
                 throw new CliException($"--mount {dir}: no such directory", CliException.Usage);
             }
 
-            var kernel = o.Open(r);
+            if (FuseServer.IsServing(dir))
+            {
+                throw new CliException($"--mount {dir}: another daxplug already serves a model there", CliException.Usage);
+            }
+
+            var (kernel, held) = o.OpenToChange(r);
+            using var _ = held;
             // The runtime, not libfuse, gets SIGINT/SIGTERM: turn them into an unmount, which ends the loop. One
             // that comes before the mount is made unmounts as soon as it is.
             var stop = new ServeStop(dir);
@@ -39,11 +45,8 @@ internal static class SimLiveCommands
             }
             finally
             {
-                // Whatever ended the loop, nothing stays mounted on DIR.
-                if (File.ReadAllText("/proc/self/mountinfo").Contains($" {dir} ", StringComparison.Ordinal))
-                {
-                    FuseServer.Unmount(dir);
-                }
+                // Whatever ended the loop, the model is not left mounted on DIR.
+                FuseServer.Unmount(dir);
             }
 
             o.Save(kernel, r);
@@ -71,7 +74,8 @@ internal static class SimLiveCommands
             }
 
             Environment.SetEnvironmentVariable(ParentVariable, null);
-            var kernel = o.Open(r);
+            var (kernel, held) = o.OpenToChange(r);
+            using var _ = held;
             int code = SimNamespace.Run(kernel, r.GetValue(innerCommand)!, Console.Error);
             o.Save(kernel, r);
             Console.Out.Flush();

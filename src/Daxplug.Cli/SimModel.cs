@@ -13,6 +13,11 @@ internal static class SimModel
 {
     public static KernelModel Open(string machine, string abi, string? statePath, IReadOnlyList<string>? sets = null)
     {
+        if (statePath is not null && Directory.Exists(statePath))
+        {
+            throw new BadFileException(statePath, "is a directory, not a saved kernel");
+        }
+
         if (statePath is not null && File.Exists(statePath))
         {
             return Load(statePath);
@@ -51,6 +56,13 @@ internal static class SimModel
         SimState.Record(kernel);
         return kernel;
     }
+
+    /// <summary>
+    /// The lock of a state file (FILE.lock beside it), for a verb that reads, changes and saves it: two processes
+    /// never lose each other's changes. Null without a state file.
+    /// </summary>
+    public static IDisposable? Lock(string? statePath) =>
+        statePath is null ? null : FileLock.Take(Path.GetFullPath(statePath) + ".lock", Daxplug.Control.Transitions.StateDir.LockTimeout);
 
     /// <summary>Saves the kernel back to the state file, if one is in use.</summary>
     public static void Save(KernelModel kernel, string? statePath)

@@ -49,6 +49,24 @@ internal sealed class SimOptions
         return SimModel.Open(r.GetValue(Machine)!, r.GetValue(Abi)!, state, sets);
     }
 
+    /// <summary>
+    /// <see cref="Open"/> for a verb that changes the kernel: with --state, the state file's lock is held from before
+    /// it is read until <see cref="Save"/> has written it back (dispose it after saving).
+    /// </summary>
+    public (KernelModel Kernel, IDisposable? Held) OpenToChange(ParseResult r)
+    {
+        var held = SimModel.Lock(r.GetValue(State));
+        try
+        {
+            return (Open(r), held);
+        }
+        catch
+        {
+            held?.Dispose();
+            throw;
+        }
+    }
+
     public void Save(KernelModel kernel, ParseResult r) => SimModel.Save(kernel, r.GetValue(State));
 
     /// <summary>The options again as arguments, for a second daxplug process.</summary>

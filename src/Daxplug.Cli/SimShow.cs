@@ -57,32 +57,11 @@ internal static class SimShow
     private static string Cpus(NumaNode node) => node.Cpus.Count == 0 ? "-" : KernelFormat.BitmapList(node.Cpus);
 
     /// <summary>Consecutive blocks with the same state, node and zones, as lsmem merges them.</summary>
-    private static IEnumerable<(MemoryBlock First, MemoryBlock Last, string State, string Zones)> Runs(KernelModel kernel)
-    {
-        (MemoryBlock First, MemoryBlock Last, string State, string Zones)? run = null;
-        foreach (var mem in kernel.Blocks.All())
-        {
-            var state = MemorySysfsNames.State(mem.State);
-            var zones = kernel.Hotplug.ValidZones(mem).TrimEnd('\n');
-            if (run is { } r && r.Last.Id + 1 == mem.Id && r.State == state && r.Zones == zones && r.First.Nid == mem.Nid)
-            {
-                run = (r.First, mem, state, zones);
-                continue;
-            }
-
-            if (run is { } done)
-            {
-                yield return done;
-            }
-
-            run = (mem, mem, state, zones);
-        }
-
-        if (run is { } last)
-        {
-            yield return last;
-        }
-    }
+    private static IEnumerable<(MemoryBlock First, MemoryBlock Last, string State, string Zones)> Runs(KernelModel kernel) =>
+        Daxplug.Control.Listing.Runs.Of(
+                kernel.Blocks.All().Select(mem => (Block: mem, State: MemorySysfsNames.State(mem.State), Zones: kernel.Hotplug.ValidZones(mem).TrimEnd('\n'))),
+                b => b.Block.Id, (a, b) => a.State == b.State && a.Zones == b.Zones && a.Block.Nid == b.Block.Nid)
+            .Select(r => (r.First.Block, r.Last.Block, r.First.State, r.First.Zones));
 
     /// <summary>Sizes as lsmem prints them (the controller's table formatter).</summary>
     public static string Size(ulong bytes) => Daxplug.Control.Listing.Tables.Size(bytes);

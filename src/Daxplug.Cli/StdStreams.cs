@@ -27,6 +27,18 @@ internal static partial class StdStreams
     /// </summary>
     public static void WriteOut(string text) => WriteAll(1, Encoding.UTF8.GetBytes(text));
 
+    /// <summary>
+    /// The width of the terminal on standard output (TIOCGWINSZ), or null when it is not one: what help is wrapped
+    /// to, asked without System.Console (whose WindowWidth initialises the terminal too).
+    /// </summary>
+    public static unsafe int? TerminalWidth()
+    {
+        ushort* size = stackalloc ushort[4]; // struct winsize: ws_row, ws_col, ws_xpixel, ws_ypixel
+        return Ioctl(1, TiocGWinSz, size) == 0 && size[1] > 0 ? size[1] : null;
+    }
+
+    private const nuint TiocGWinSz = 0x5413;
+
     /// <summary>One line from descriptor 0 (a terminal in canonical mode hands over a line per read), or null.</summary>
     public static string? ReadLine()
     {
@@ -57,6 +69,9 @@ internal static partial class StdStreams
             }
         }
     }
+
+    [LibraryImport("libc", EntryPoint = "ioctl")]
+    private static unsafe partial int Ioctl(int fd, nuint request, void* arg);
 
     [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
     private static unsafe partial nint WriteFd(int fd, byte* buf, nuint count);

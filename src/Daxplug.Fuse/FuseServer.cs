@@ -38,7 +38,7 @@ public static unsafe class FuseServer
         string[] args =
         [
             "daxplug", "-f", mountPoint,
-            "-o", "fsname=daxplug,subtype=daxplug,allow_other,default_permissions,max_threads=16,max_idle_threads=16,entry_timeout=0,attr_timeout=0,negative_timeout=0"
+            "-o", $"fsname={FsName},subtype={FsName},allow_other,default_permissions,max_threads=16,max_idle_threads=16,entry_timeout=0,attr_timeout=0,negative_timeout=0"
                   + (autoUnmount ? ",auto_unmount" : ""),
         ];
         var ops = (nint*)NativeMemory.AllocZeroed((nuint)(Interop.Fuse.OperationCount * sizeof(nint)));
@@ -87,7 +87,35 @@ public static unsafe class FuseServer
     /// use (a shell's working directory, an open file) leaves the mount table at once; the server ends when its
     /// last user lets go.
     /// </summary>
-    public static bool Unmount(string mountPoint) => Interop.Libc.Umount2(mountPoint, Interop.Libc.MntDetach) == 0;
+    public static bool Unmount(string mountPoint) => IsServing(mountPoint) && Interop.Libc.Umount2(mountPoint, Interop.Libc.MntDetach) == 0;
+
+    /// <summary>
+    /// Whether the topmost mount on <paramref name="mountPoint"/> is a daxplug FUSE mount (so that an unmount
+    /// never takes away a mount that was there before, or one made over it since).
+    /// </summary>
+    public static bool IsServing(string mountPoint)
+    {
+        var dir = Path.TrimEndingDirectorySeparator(Path.GetFullPath(mountPoint));
+        string? type = null;
+        foreach (var line in File.ReadLines("/proc/self/mountinfo"))
+        {
+            // ID PARENT MAJ:MIN ROOT MOUNT-POINT OPTIONS [OPTIONAL...] - TYPE SOURCE SUPER-OPTIONS
+            var fields = line.Split(' ');
+            int dash = Array.IndexOf(fields, "-");
+            if (fields.Length > 4 && dash > 4 && dash + 1 < fields.Length && Unescape(fields[4]) == dir)
+            {
+                type = fields[dash + 1];
+            }
+        }
+
+        return type == $"fuse.{FsName}";
+
+        // mountinfo writes space, tab, newline and backslash as three octal digits.
+        static string Unescape(string field) => System.Text.RegularExpressions.Regex.Replace(field, @"\\([0-7]{3})",
+            m => ((char)Convert.ToInt32(m.Groups[1].Value, 8)).ToString());
+    }
+
+    private const string FsName = "daxplug";
 
     private static string PathOf(byte* path) => Marshal.PtrToStringUTF8((nint)path) ?? "/";
 

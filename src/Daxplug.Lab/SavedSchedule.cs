@@ -55,6 +55,6 @@ public sealed record SavedSchedule(string Scenario, string Abi, int Seed, List<i
 }
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(SavedSchedule))]
 internal sealed partial class SavedScheduleJson : JsonSerializerContext;

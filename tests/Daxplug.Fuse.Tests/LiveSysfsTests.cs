@@ -407,7 +407,8 @@ public class LiveSysfsTests
             Assert.Equal($"mounted {tmp.Path}", server.StandardOutput.ReadLine());
             Assert.Equal(0, Host($"kill -9 {server.Id}").Exit);
             Assert.True(server.WaitForExit(30_000));
-            Assert.True(SpinUntil(() => !Mounted(tmp.Path)), "the mount of a killed server stayed");
+            Assert.True(SpinUntil(() => !Mounted(tmp.Path)),
+                $"the mount of a killed server stayed; fusermount3: {string.Join("; ", ProcessTree.All().Select(ProcessTree.CommandLine).Where(c => c.StartsWith("fusermount3", StringComparison.Ordinal)))}");
         }
         finally
         {
@@ -423,6 +424,8 @@ public class LiveSysfsTests
         try
         {
             Assert.Equal($"mounted {tmp.Path}", server.StandardOutput.ReadLine());
+            var second = CliRunner.Run("sim", "serve", "--mount", tmp.Path);
+            Assert.Equal((2, $"daxplug: --mount {tmp.Path}: another daxplug already serves a model there"), (second.Exit, second.Err.TrimEnd('\n')));
             var nobody = Host($"setpriv --reuid=65534 --regid=65534 --clear-groups sh -c '" +
                               $"cat {tmp.Path}/sys/devices/system/memory/memory40/state; " +
                               $"echo offline > {tmp.Path}/sys/devices/system/memory/memory40/state || echo write refused; " +

@@ -42,7 +42,7 @@ public class ControlCliTests
     {
         using var tmp = new TempDir();
         Assert.Equal(0, Sim(tmp.Path, "list").Exit);
-        var file = Path.Combine(tmp.Path, "transaction-model_default.json");
+        var file = Path.Combine(tmp.Path, $"transaction-{Daxplug.Control.Files.FileNames.Unique("model_default", "model:default")}.json");
         File.WriteAllText(file, text);
         var list = Sim(tmp.Path, "list");
         Assert.Equal(0, list.Exit);
@@ -57,6 +57,36 @@ public class ControlCliTests
         }
 
         Assert.Contains("offline", Sim(tmp.Path, "list", "dax1.0").Out);
+        var doctor = Sim(tmp.Path, "doctor", "--root", tmp.Path);
+        Assert.Equal(1, doctor.Exit);
+        Assert.Contains("fix: check the devices ('daxplug list'), then remove the journal by hand", doctor.Out);
+    }
+
+    [Fact]
+    public void AStateFileThatIsADirectory_IsReportedBeforeAnythingRuns()
+    {
+        using var tmp = new TempDir();
+        var dir = Directory.CreateDirectory(Path.Combine(tmp.Path, "sim-default.json")).FullName;
+        foreach (var verb in new[] { new[] { "set", "dax1.0", "online_movable" }, ["list"] })
+        {
+            var run = Sim(tmp.Path, verb);
+            Assert.Equal((1, "", $"daxplug: {dir}: is a directory, not a saved kernel\n"), (run.Exit, run.Out, run.Err));
+        }
+    }
+
+    [Fact]
+    public async Task TwoSimStateWritesAtOnce_LoseNothing()
+    {
+        for (int round = 0; round < 6; round++)
+        {
+            using var tmp = new TempDir();
+            var state = Path.Combine(tmp.Path, "k.json");
+            var a = Task.Run(() => CliRunner.Run("sim", "--state", state, "write", "/sys/bus/dax/devices/dax0.0/hotplug", "online_movable"));
+            var b = Task.Run(() => CliRunner.Run("sim", "--state", state, "write", "/sys/bus/dax/devices/dax1.0/hotplug", "online_movable"));
+            Assert.Equal((0, 0), ((await a).Exit, (await b).Exit));
+            Assert.Equal("online_movable\n", CliRunner.Run("sim", "--state", state, "cat", "/sys/bus/dax/devices/dax0.0/hotplug").Out);
+            Assert.Equal("online_movable\n", CliRunner.Run("sim", "--state", state, "cat", "/sys/bus/dax/devices/dax1.0/hotplug").Out);
+        }
     }
 
     [Theory]
@@ -95,6 +125,9 @@ public class ControlCliTests
     [InlineData("{\"name\": \"x\", \"nodes\": 5}")]
     [InlineData("{\"name\": \"x\", \"nodes\": [], \"blockSize\": \"0x8000000\"}")]
     [InlineData("{\"name\": \"x\", \"nodes\": [{\"id\": 0, \"cpus\": \"0\", \"memory\": [\"0x0-0x7ffffff\"]}], \"blockSize\": \"huge\"}")]
+    [InlineData("{\"name\": \"x\", \"nodes\": [{\"id\": 0, \"cpus\": \"0\", \"memory\": [\"0x0-0x7ffffff\"]}], \"blockSize\": \"99999999999T\"}")]
+    [InlineData("{\"name\": \"x\", \"nodes\": null}")]
+    [InlineData("{\"name\": \"x\", \"blockSize\": null, \"nodes\": []}")]
     public void ABadMachineFile_IsReported_BySimAndByDashDashSim(string text)
     {
         using var tmp = new TempDir();
@@ -216,9 +249,10 @@ public class ControlCliTests
     {
         // script(1) gives the commands a terminal on all three streams.
         using var tmp = new TempDir();
-        var (_, stdout, stderr) = CliRunner.RunProgram("script", ["-qec", $"{CliRunner.Command} sim cat /sys/devices/system/memory/block_size_bytes; {CliRunner.Command} --sim --state-dir {tmp.Path} set nope online", "/dev/null"], TimeSpan.FromMinutes(2));
+        var (_, stdout, stderr) = CliRunner.RunProgram("script", ["-qec", $"{CliRunner.Command} sim cat /sys/devices/system/memory/block_size_bytes; {CliRunner.Command} --sim --state-dir {tmp.Path} set nope online; {CliRunner.Command} set --help", "/dev/null"], TimeSpan.FromMinutes(2));
         Assert.Contains("8000000", stdout);
         Assert.Contains("'nope' is not a dax device name", stdout);
+        Assert.Contains("Move a whole device to a state", stdout);
         Assert.DoesNotContain("\u001b", stdout + stderr);
     }
 }
