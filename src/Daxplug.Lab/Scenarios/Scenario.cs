@@ -226,7 +226,7 @@ public sealed class ScenarioRun
     private void DaxplugSet(AgentSpec agent, Func<int> step)
     {
         var target = agent.Target ?? "unplugged";
-        var dir = Directory.CreateTempSubdirectory("daxplug-lab-");
+        var dir = ScratchDirectory();
         try
         {
             var sysfs = ModelSysfs.Create(kernel, "lab", (path, value, rc) =>
@@ -256,6 +256,12 @@ public sealed class ScenarioRun
             dir.Delete(recursive: true);
         }
     }
+
+    // The daxplug agent's state directory: on a tmpfs where there is one (/dev/shm), since the controller syncs its
+    // journal to disk at every transaction and a schedule's journal needs to outlive nothing.
+    private static DirectoryInfo ScratchDirectory() => Directory.Exists("/dev/shm")
+        ? Directory.CreateDirectory(Path.Combine("/dev/shm", $"daxplug-lab-{Guid.NewGuid():n}"))
+        : Directory.CreateTempSubdirectory("daxplug-lab-");
 
     // An agent that resets the device's driver: unbind kmem, bind it again. Its claims: after a successful unbind
     // the memory is gone (else it is stranded until reboot); after a successful bind the device has its blocks.
