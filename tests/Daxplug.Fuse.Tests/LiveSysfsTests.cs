@@ -398,70 +398,55 @@ public class LiveSysfsTests
     }
 
     [Fact]
-    public void KillingServe_UnmountsItsMount()
+    public void KillingServe_UnmountsItsMount() => Serving((dir, server) =>
     {
-        using var tmp = new TempDir();
-        using var server = Background(["sim", "serve", "--mount", tmp.Path]);
-        try
-        {
-            Assert.Equal($"mounted {tmp.Path}", server.StandardOutput.ReadLine());
-            Assert.Equal(0, Host($"kill -9 {server.Id}").Exit);
-            Assert.True(server.WaitForExit(30_000));
-            Assert.True(SpinUntil(() => !Mounted(tmp.Path)),
-                $"the mount of a killed server stayed; fusermount3: {string.Join("; ", ProcessTree.All().Select(ProcessTree.CommandLine).Where(c => c.StartsWith("fusermount3", StringComparison.Ordinal)))}");
-        }
-        finally
-        {
-            Stop(server, tmp.Path);
-        }
-    }
+        Assert.Equal(0, Host($"kill -9 {server.Id}").Exit);
+        Assert.True(server.WaitForExit(30_000));
+        Assert.True(SpinUntil(() => !Mounted(dir)),
+            $"the mount of a killed server stayed; fusermount3: {string.Join("; ", ProcessTree.All().Select(ProcessTree.CommandLine).Where(c => c.StartsWith("fusermount3", StringComparison.Ordinal)))}");
+    });
 
     [Fact]
-    public void Serve_ChecksModesAgainstTheCaller_AsSysfsDoes()
+    public void Serve_ChecksModesAgainstTheCaller_AsSysfsDoes() => Serving((dir, _) =>
     {
-        using var tmp = new TempDir();
-        using var server = Background(["sim", "serve", "--mount", tmp.Path]);
-        try
-        {
-            Assert.Equal($"mounted {tmp.Path}", server.StandardOutput.ReadLine());
-            var second = CliRunner.Run("sim", "serve", "--mount", tmp.Path);
-            Assert.Equal((2, $"daxplug: --mount {tmp.Path}: another daxplug already serves a model there"), (second.Exit, second.Err.TrimEnd('\n')));
-            var nobody = Host($"setpriv --reuid=65534 --regid=65534 --clear-groups sh -c '" +
-                              $"cat {tmp.Path}/sys/devices/system/memory/memory40/state; " +
-                              $"echo offline > {tmp.Path}/sys/devices/system/memory/memory40/state || echo write refused; " +
-                              $"cat {tmp.Path}/sys/bus/dax/devices/dax0.0/mapping0/start || echo read refused'");
-            Assert.Equal("online\nwrite refused\nread refused\n", nobody.Out);
-            Assert.Contains("Permission denied", nobody.Err);
-            Assert.Equal("0x1000000000\n", Host($"cat {tmp.Path}/sys/bus/dax/devices/dax0.0/mapping0/start").Out);
-            Assert.Equal("online\n", File.ReadAllText($"{tmp.Path}/sys/devices/system/memory/memory40/state"));
-        }
-        finally
-        {
-            Stop(server, tmp.Path);
-        }
-    }
+        var second = CliRunner.Run("sim", "serve", "--mount", dir);
+        Assert.Equal((2, $"daxplug: --mount {dir}: another daxplug already serves a model there"), (second.Exit, second.Err.TrimEnd('\n')));
+        var nobody = Host($"setpriv --reuid=65534 --regid=65534 --clear-groups sh -c '" +
+                          $"cat {dir}/sys/devices/system/memory/memory40/state; " +
+                          $"echo offline > {dir}/sys/devices/system/memory/memory40/state || echo write refused; " +
+                          $"cat {dir}/sys/bus/dax/devices/dax0.0/mapping0/start || echo read refused'");
+        Assert.Equal("online\nwrite refused\nread refused\n", nobody.Out);
+        Assert.Contains("Permission denied", nobody.Err);
+        Assert.Equal("0x1000000000\n", Host($"cat {dir}/sys/bus/dax/devices/dax0.0/mapping0/start").Out);
+        Assert.Equal("online\n", File.ReadAllText($"{dir}/sys/devices/system/memory/memory40/state"));
+    });
 
     [Fact]
-    public void Serve_SigtermTwiceWhileTheMountIsInUse_LeavesNoMount()
+    public void Serve_SigtermTwiceWhileTheMountIsInUse_LeavesNoMount() => Serving((dir, server) =>
+    {
+        // A shell keeps the mount busy (its working directory) while both signals come; once it leaves, the
+        // server ends.
+        var busy = Host($"cd {dir}/sys/devices && kill -TERM {server.Id} && kill -TERM {server.Id} && sleep 0.5 && grep -c ' {dir} ' /proc/self/mountinfo");
+        Assert.Equal("0\n", busy.Out);
+        Assert.True(server.WaitForExit(30_000));
+        Assert.Equal(0, server.ExitCode);
+        Assert.False(Mounted(dir));
+    });
+
+    // "sim serve" on a fresh directory, mounted, for the test; stopped and unmounted after it, also when it failed.
+    private static void Serving(Action<string, System.Diagnostics.Process> test)
     {
         using var tmp = new TempDir();
         using var server = Background(["sim", "serve", "--mount", tmp.Path]);
         try
         {
             Assert.Equal($"mounted {tmp.Path}", server.StandardOutput.ReadLine());
-            // A shell keeps the mount busy (its working directory) while both signals come; once it leaves, the
-            // server ends.
-            var busy = Host($"cd {tmp.Path}/sys/devices && kill -TERM {server.Id} && kill -TERM {server.Id} && sleep 0.5 && grep -c ' {tmp.Path} ' /proc/self/mountinfo");
-            Assert.Equal("0\n", busy.Out);
-            Assert.True(server.WaitForExit(30_000));
-            Assert.Equal(0, server.ExitCode);
+            test(tmp.Path, server);
         }
         finally
         {
             Stop(server, tmp.Path);
         }
-
-        Assert.False(Mounted(tmp.Path));
     }
 
     [Fact]
