@@ -32,8 +32,11 @@ public static class SimNamespace
     /// </summary>
     public static bool ParentIs(int pid) => Interop.Libc.Getppid() == pid;
 
-    /// <summary>The util-linux programs that make the namespaces, and the arguments that tie a child's life to its
-    /// parent's: setpriv arms PR_SET_PDEATHSIG (SIGKILL), which survives the exec of unshare and of what it runs.</summary>
+    /// <summary>
+    /// The arguments that tie a child's life to its parent's: setpriv arms PR_SET_PDEATHSIG (SIGKILL), which
+    /// survives the exec of unshare and of what it runs. The signal comes when the thread that forked the child
+    /// ends, not the process: both callers start their child from the main thread, which lives as long as they do.
+    /// </summary>
     public static IEnumerable<string> DieWithParent() => [Tool("setpriv"), "--pdeathsig", "KILL", "--"];
 
     /// <summary>A util-linux program by name: /usr/bin, then /bin, else the name for $PATH.</summary>
