@@ -16,7 +16,7 @@ rate "host /sys: cat valid_zones" 1000 "$t0" "$t1"
 t0=$(now); for i in $(seq 20000); do read -r x < /sys/devices/system/memory/memory40/valid_zones; done; t1=$(now)
 rate "host /sys: bash read valid_zones" 20000 "$t0" "$t1"
 
-"$D" sim exec --abi mainline -- bash -c '
+"$D" sim exec --kernel 7.2 -- bash -c '
   now() { date +%s%N; }
   rate() { echo "$1 $(( $2 * 1000000000 / ($4 - $3) ))/s"; }
   f=/sys/devices/system/memory/memory40/valid_zones
@@ -29,7 +29,7 @@ rate "host /sys: bash read valid_zones" 20000 "$t0" "$t1"
   rate "model over FUSE: state writes (online_movable/offline)" 10000 $t0 $t1
 ' 2>&1 | grep -v "max threads"
 
-"$D" sim exec --machine tib --abi mainline -- bash -c '
+"$D" sim exec --machine tib --kernel 7.2 -- bash -c '
   t0=$(date +%s%N); daxctl online-memory dax0.0 2>&1; t1=$(date +%s%N)
   echo "daxctl online-memory, 1 TiB (8192 blocks) over FUSE: $(( (t1 - t0) / 1000000 )) ms"
   echo "online blocks: $(grep -l "^online" /sys/devices/system/memory/memory*/state | wc -l)"
@@ -37,8 +37,8 @@ rate "host /sys: bash read valid_zones" 20000 "$t0" "$t1"
 
 # The controller on the same 1 TiB device through the mount: with the attribute (hotplug) and as a per-block
 # transaction (mainline), against daxctl's per-block loop above.
-for abi in hotplug mainline; do
-  "$D" sim exec --machine tib --abi $abi -- bash -c "
+for abi in 7.3 7.2; do
+  "$D" sim exec --machine tib --kernel $abi -- bash -c "
     sd=\$(mktemp -d)
     t0=\$(date +%s%N); $D --sysfs /sys --state-dir \$sd set dax0.0 online_movable --yes; t1=\$(date +%s%N)
     echo \"daxplug set ($abi), 1 TiB over FUSE: \$(( (t1 - t0) / 1000000 )) ms\"

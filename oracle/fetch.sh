@@ -1,6 +1,7 @@
 #!/bin/bash
 # fetch.sh KERNEL — obtain a pinned Debian kernel (kernels.conf) and build the guest's initramfs base.
-# Prints the cache directory, which then holds: vmlinuz, modules/{device_dax,kmem,dax_hmem}.ko, busybox.
+# Prints the cache directory, which then holds: vmlinuz, modules/*.ko (the three dax modules and the memory notifier
+# error injection that scenarios use to make an offline fail), version.
 # A kernel may come in several packages (7.3: linux-binary-* with vmlinuz, linux-modules-* with the modules).
 # Downloads go through a private apt configuration under the cache; the machine's apt setup is left alone.
 # Cache: $DAXPLUG_ORACLE_CACHE, default /var/cache/daxplug-oracle. Needs: apt-get, dpkg-deb, xz, busybox-static.
@@ -15,7 +16,7 @@ if [ -z "${pkg:-}" ]; then
     exit 2
 fi
 dir=$cache/$kernel
-if [ -s "$dir/vmlinuz" ] && [ -s "$dir/modules/dax_hmem.ko" ] && [ "$(cat "$dir/version" 2>/dev/null)" = "$pkg=$version" ]; then
+if [ -s "$dir/vmlinuz" ] && [ -s "$dir/modules/memory-notifier-error-inject.ko" ] && [ "$(cat "$dir/version" 2>/dev/null)" = "$pkg=$version" ]; then
     echo "$dir"
     exit 0
 fi
@@ -49,7 +50,7 @@ done
 vmlinuz=$( (find "$dir.tmp/x/boot" "$dir.tmp/x/usr/lib/modules" -maxdepth 2 \( -name 'vmlinuz-*' -o -name vmlinuz \) -type f 2>/dev/null || true) | head -1)
 [ -n "$vmlinuz" ] || { echo "fetch.sh: no vmlinuz in $pkg" >&2; exit 1; }
 cp "$vmlinuz" "$dir.tmp/vmlinuz"
-for m in device_dax kmem dax_hmem; do
+for m in device_dax kmem dax_hmem notifier-error-inject memory-notifier-error-inject; do
     ko=$(find "$dir.tmp/x" -name "$m.ko*" | head -1)
     [ -n "$ko" ] || { echo "fetch.sh: $m not found in $pkg" >&2; exit 1; }
     case "$ko" in

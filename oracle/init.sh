@@ -14,7 +14,11 @@ stty -F $out raw -echo 2>/dev/null
     echo "### auto_online_blocks at boot: $(cat /sys/devices/system/memory/auto_online_blocks)"
     auto=$(sed -n 's/.*oracle\.auto=\([a-z_]*\).*/\1/p' /proc/cmdline)
     if [ -n "$auto" ]; then echo "$auto" > /sys/devices/system/memory/auto_online_blocks; fi
-    for m in device_dax kmem dax_hmem; do insmod /modules/$m.ko || echo "### insmod $m failed"; done
+    # debugfs and the memory notifier error injection (which scenarios use to make an offline fail), as in the model
+    mount -t debugfs debugfs /sys/kernel/debug
+    for m in notifier-error-inject memory-notifier-error-inject device_dax kmem dax_hmem; do
+        insmod /modules/$m.ko || echo "### insmod $m failed"
+    done
     echo "### dax-major: $(cut -d: -f1 /sys/bus/dax/devices/dax0.0/dev 2>/dev/null)"
     echo "### begin"
     . /lib.sh

@@ -149,8 +149,9 @@ dev() {
     done
 }
 
-# region — the attributes of region 0 (hmem.0's dax_region)
-R0=/sys/devices/platform/hmem.0/dax_region
+# region — the attributes of region 0, found from dax0.0's own path (hmem.0 is under hmem_platform.0 from 7.1)
+_r0=$(readlink -f $D/devices/dax0.0)
+R0=${_r0%/*}/dax_region
 region() {
     r $R0/id $R0/size $R0/align $R0/available_size $R0/seed $R0/create $R0/delete
 }
@@ -176,4 +177,34 @@ to_kmem() {
 kstart() {
     _s=$(sed -n 's/^ *\([0-9a-f]*\)-[0-9a-f]* : Kernel code$/\1/p' /proc/iomem)
     echo "${_s:-$ORACLE_KERNEL_START}"
+}
+
+# st VALUE... — write each VALUE to dax0.0's state attribute (the series as merged, 7.3), then print the state and
+# its blocks in one line: "S state=… blocks=…" with each block's state and zone (offline blocks: their zones)
+S=$D/devices/dax0.0/state
+st() {
+    for _v in "$@"; do w $S "$_v"; done
+    sts
+}
+sts() {
+    _s=$(cat $S 2>&1) || _s="! $(errname "${_s##*: }")"
+    _b=""
+    _i=32
+    while [ $_i -le 39 ]; do
+        if [ -d $M/memory$_i ]; then
+            _z=$(cat $M/memory$_i/valid_zones | tr ' ' ,)
+            case "$(cat $M/memory$_i/state)" in online) _b="$_b $_z" ;; *) _b="$_b -" ;; esac
+        else
+            _b="$_b x"
+        fi
+        _i=$((_i + 1))
+    done
+    echo "S state=$_s blocks=$_b"
+}
+
+# needs_state — end the scenario (with one line saying so) on a kernel without dax0.0's state attribute
+needs_state() {
+    [ -e $S ] && return 0
+    echo "# no $S on this kernel"
+    return 1
 }

@@ -2,9 +2,9 @@
 # run.sh [--kernel 6.1|6.12|6.18|7.2|7.3|all] [--keep DIR] [SCENARIO...]
 #
 # The differential oracle: each scenario (scenarios/*.sh; all when none is named) runs twice — in the guest's /init
-# on a real Debian kernel booted under QEMU, and inside `daxplug sim exec` on the built-in qemu machine with the
-# mainline profile (state-v7, the series as merged, from 7.3), set up like that guest (kernel version, auto_online_blocks, where KASLR put the kernel image,
-# the dax char major). Both sides print the same lines (lib.sh); run.sh prints per scenario "identical (N lines)"
+# on a real Debian kernel booted under QEMU, and inside `daxplug sim exec` on the built-in qemu machine as that
+# release (`--kernel 6.18`; 7.3 with the series' state attribute), set up like that guest (auto_online_blocks,
+# where KASLR put the kernel image, the dax char major). Both sides print the same lines (lib.sh); run.sh prints per scenario "identical (N lines)"
 # or each differing line with the kernel's and the model's value. Exit 0 when every scenario is identical, 1 when
 # some differ, 2 on a usage or setup error (e.g. the guest never printed its end line, twice). --kernel all runs
 # every kernel of kernels.conf in turn (the full matrix) and exits with the worst of their codes.
@@ -103,15 +103,12 @@ model() {
     auto=$(header "$s" auto); auto=${auto:-offline}
     start=$(sed -n 's/^### kernel-start: //p' "$g"); end=$(sed -n 's/^### kernel-end: //p' "$g")
     major=$(sed -n 's/^### dax-major: //p' "$g")
-    local sets=(--set "kernel=$kernel" --set "unmovable=0x$start-0x$end")
+    local sets=(--set "unmovable=0x$start-0x$end")
     if [ -n "$major" ]; then sets+=(--set "daxMajor=$major"); fi
     # the value written before the modules load, or the kernel's own default (a Kconfig choice), as the guest saw it
     if [ "$auto" = default ]; then auto=$(sed -n 's/^### auto_online_blocks at boot: //p' "$g"); fi
     sets+=(--set "autoOnlineBlocks=$auto")
-    # The series merged in 7.3 as v7's "state" attribute.
-    local abi=mainline
-    if [ "$(printf '%s\n' 7.3 "$kernel" | sort -V | head -1)" = 7.3 ]; then abi=state-v7; fi
-    ORACLE_KERNEL_START=$start "${daxplug[@]}" sim --machine qemu --abi "$abi" "${sets[@]}" exec -- \
+    ORACLE_KERNEL_START=$start "${daxplug[@]}" sim --machine qemu --kernel "$kernel" "${sets[@]}" exec -- \
         "$busybox" sh -c 'echo "### begin"; . "$1"; . "$2"; echo "### end"' sh "$here/lib.sh" "$here/scenarios/$s.sh" > "$out" 2>&1
 }
 

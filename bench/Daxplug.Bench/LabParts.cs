@@ -17,7 +17,7 @@ public static class LabParts
     public static int Run(string scenario = "unplug-vs-udev-vs-kdump")
     {
         var spec = BuiltinScenarios.Find(scenario) ?? throw new ArgumentException($"no scenario {scenario}");
-        var abi = AbiProfile.Hotplug;
+        var abi = KernelChoice.Of(AbiProfile.Hotplug);
         const int N = 2000;
         var rounds = new List<(double Boot, double Run, double Check, double Bytes)>();
         for (int round = 0; round < 6; round++)

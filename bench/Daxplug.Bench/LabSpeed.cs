@@ -15,10 +15,10 @@ public static class LabSpeed
 {
     public static int Run(string? only = null)
     {
-        Console.WriteLine($"{"scenario",-30}{"abi",-10}{"schedules/s (median of 5)",27}{"range",16}{"boot us",9}{"steps",7}");
+        Console.WriteLine($"{"scenario",-30}{"kernel",-10}{"schedules/s (median of 5)",27}{"range",16}{"boot us",9}{"steps",7}");
         foreach (var spec in BuiltinScenarios.All.Where(s => only is null || s.Name == only))
         {
-            foreach (var abi in new[] { AbiProfile.Mainline, AbiProfile.Hotplug })
+            foreach (var abi in new[] { KernelChoice.Of(AbiProfile.Mainline), KernelChoice.Of(AbiProfile.Hotplug) })
             {
                 // The daxplug controller runs real I/O code on a thread of its own: fewer schedules.
                 int n = spec.Agents.Any(a => a.Kind == "daxplug") ? 200 : 2000;
@@ -30,7 +30,7 @@ public static class LabSpeed
                     _ = new ScenarioRun(spec, abi);
                 }
 
-                Console.WriteLine($"{spec.Name,-30}{AbiProfiles.Name(abi),-10}{rates[2],27:F0}{$"{rates[0]:F0}-{rates[4]:F0}",16}" +
+                Console.WriteLine($"{spec.Name,-30}{abi.Name,-10}{rates[2],27:F0}{$"{rates[0]:F0}-{rates[4]:F0}",16}" +
                                   $"{boot.Elapsed.TotalMicroseconds / 200,9:F0}{steps / (6 * n),7}");
             }
         }
@@ -41,9 +41,9 @@ public static class LabSpeed
         {
             foreach (int jobs in new[] { 1, Environment.ProcessorCount }.Distinct())
             {
-                _ = Explorer.Explore(headline, AbiProfile.Hotplug, "random", 1000, jobs: jobs);
+                _ = Explorer.Explore(headline, KernelChoice.Of(AbiProfile.Hotplug), "random", 1000, jobs: jobs);
                 var sw = Stopwatch.StartNew();
-                _ = Explorer.Explore(headline, AbiProfile.Hotplug, "random", 20000, firstSeed: 1000, jobs: jobs);
+                _ = Explorer.Explore(headline, KernelChoice.Of(AbiProfile.Hotplug), "random", 20000, firstSeed: 1000, jobs: jobs);
                 Console.WriteLine($"{headline.Name} on hotplug, Explorer.Explore with --jobs {jobs}: {20000 / sw.Elapsed.TotalSeconds:F0} schedules/s");
             }
         }

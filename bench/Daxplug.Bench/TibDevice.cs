@@ -27,7 +27,7 @@ internal static class TibDevice
             var online = sw.Elapsed;
             sw.Restart();
             Write(k, $"/sys/bus/dax/devices/dax0.0/{attr}", unplug);
-            Console.WriteLine($"{AbiProfiles.Name(abi)}: online_movable 1 TiB in {online.TotalMilliseconds:F0} ms, {unplug} in {sw.Elapsed.TotalMilliseconds:F0} ms");
+            Console.WriteLine($"{KernelChoice.Of(abi).Name}: online_movable 1 TiB in {online.TotalMilliseconds:F0} ms, {unplug} in {sw.Elapsed.TotalMilliseconds:F0} ms");
         }
 
         var m = MachineBuilder.Build(BuiltinMachines.Load("tib"), AbiProfile.Mainline);

@@ -43,9 +43,9 @@ internal static class ControlCommands
     {
         var sysfsOpt = new Option<string>("--sysfs") { Description = "The sysfs to act on (default /sys; a FUSE mount of the model works too)", DefaultValueFactory = _ => "/sys", Recursive = true };
         var simOpt = new Option<string?>("--sim") { Description = "Act on the in-process simulated kernel instead (a built-in machine or a machine file; default 'default'); its state is kept in --state-dir", Arity = ArgumentArity.ZeroOrOne, Recursive = true };
-        var abiOpt = new Option<string>("--sim-abi") { Description = $"ABI profile of a new --sim kernel: {string.Join(", ", AbiProfiles.All)}", DefaultValueFactory = _ => "hotplug", Recursive = true };
+        var kernelOpt = SimOptions.KernelOption("--sim-kernel");
         var stateDirOpt = new Option<string>("--state-dir") { Description = "Lock, journal and --sim state live here", DefaultValueFactory = _ => "/var/lib/daxplug", Recursive = true };
-        foreach (var o in new Option[] { sysfsOpt, simOpt, abiOpt, stateDirOpt })
+        foreach (var o in new Option[] { sysfsOpt, simOpt, kernelOpt, stateDirOpt })
         {
             root.Options.Add(o);
         }
@@ -67,11 +67,7 @@ internal static class ControlCommands
             {
                 // The state file has a lock of its own too, which "sim --state FILE" verbs take.
                 stateLock = writes ? SimModel.Lock(file) : null;
-                var kernel = SimModel.Open(machine, r.GetValue(abiOpt)!, file);
-                if (r.GetResult(abiOpt) is { Implicit: false } && AbiProfiles.Name(kernel.Abi) != r.GetValue(abiOpt))
-                {
-                    throw new CliException($"{file} holds a simulated {AbiProfiles.Name(kernel.Abi)} kernel; --sim-abi {r.GetValue(abiOpt)} applies to a new one (remove the file, or use another --state-dir)", CliException.Usage);
-                }
+                var kernel = SimModel.Open(machine, r.GetValue(kernelOpt), file);
 
                 return new Target(ModelSysfs.Create(kernel, $"model:{name}"), kernel, file, stateDir, held, stateLock);
             }

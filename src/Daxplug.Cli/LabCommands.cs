@@ -13,9 +13,9 @@ internal static class LabCommands
 {
     public static Command Build()
     {
-        var lab = new Command("lab", "The race lab: competing controllers under a deterministic scheduler, per ABI profile.\n\n" +
-                                     "Examples:\n  daxplug lab run --abi hotplug-v3 --scenario unplug-vs-zone-mover\n  daxplug lab matrix --schedules 1000 --json");
-        var abi = new Option<string>("--abi") { Description = $"ABI profile: {string.Join(", ", AbiProfiles.All)}", DefaultValueFactory = _ => "hotplug" };
+        var lab = new Command("lab", "The race lab: competing controllers under a deterministic scheduler, per kernel.\n\n" +
+                                     "Examples:\n  daxplug lab run --kernel hotplug-v3 --scenario unplug-vs-zone-mover\n  daxplug lab matrix --schedules 1000 --json");
+        var kernelOpt = SimOptions.KernelOption("--kernel", "-k");
         var scenario = new Option<string>("--scenario", "-s") { Description = $"One of: {string.Join(", ", BuiltinScenarios.All.Select(s => s.Name))}", Required = true };
         var schedules = new Option<int>("--schedules", "-n") { Description = "How many schedules (seeds) to explore", DefaultValueFactory = _ => 1000 };
         var seed = new Option<int>("--seed") { Description = "First seed", DefaultValueFactory = _ => 0 };
@@ -24,14 +24,14 @@ internal static class LabCommands
         strategy.AcceptOnlyFromAmong([.. Explorer.Strategies]);
         var jobs = new Option<int>("--jobs", "-j") { Description = "Schedules run at once, on that many threads (random and pct; default: one per core). The results do not depend on it", DefaultValueFactory = _ => Environment.ProcessorCount };
         var run = new Command("run", "Explore one scenario on one profile; print violations by kind with the first schedule of each, step by step");
-        foreach (var o in new Option[] { abi, scenario, schedules, seed, strategy, jobs, save })
+        foreach (var o in new Option[] { kernelOpt, scenario, schedules, seed, strategy, jobs, save })
         {
             run.Options.Add(o);
         }
 
         run.SetAction(r =>
         {
-            var profile = Profile(r.GetValue(abi)!);
+            var kernel = r.GetValue(kernelOpt) is { } name ? SimModel.Choice(name) : KernelChoice.Default;
             var spec = BuiltinScenarios.Find(r.GetValue(scenario)!) ?? throw new CliException($"unknown scenario '{r.GetValue(scenario)}'", CliException.Usage);
             var sw = Stopwatch.StartNew();
             if (r.GetValue(schedules) < 1)
@@ -44,14 +44,14 @@ internal static class LabCommands
                 throw new CliException("--jobs must be at least 1", CliException.Usage);
             }
 
-            if (!spec.AppliesTo(profile))
+            if (!spec.AppliesTo(kernel.Abi))
             {
-                Console.Out.WriteLine($"note: {spec.Name} is about {string.Join(", ", spec.Abis!.Select(AbiProfiles.Name))}; its agents do not use {AbiProfiles.Name(profile)}'s attribute");
+                Console.Out.WriteLine($"note: {spec.Name} is about {string.Join(", ", KernelChoice.Lab.Where(k => spec.AppliesTo(k.Abi)))}; its agents do not use {kernel}'s attribute");
             }
 
-            var exploration = Explorer.Explore(spec, profile, r.GetValue(strategy)!, r.GetValue(schedules), r.GetValue(seed), jobs: r.GetValue(jobs));
+            var exploration = Explorer.Explore(spec, kernel, r.GetValue(strategy)!, r.GetValue(schedules), r.GetValue(seed), jobs: r.GetValue(jobs));
             var found = exploration.ByKind;
-            Console.Out.WriteLine($"{spec.Name} on {AbiProfiles.Name(profile)}: {exploration.Schedules} {r.GetValue(strategy)} schedules in {sw.ElapsedMilliseconds} ms" +
+            Console.Out.WriteLine($"{spec.Name} on {kernel}: {exploration.Schedules} {r.GetValue(strategy)} schedules in {sw.ElapsedMilliseconds} ms" +
                                   (exploration.Exhausted ? " (every schedule within the bound)" : ""));
             if (exploration.Reported.Count > 0)
             {
@@ -75,8 +75,8 @@ internal static class LabCommands
                 if (r.GetValue(save) is { } dir)
                 {
                     Directory.CreateDirectory(dir);
-                    var file = Path.Combine(dir, $"{spec.Name}-{AbiProfiles.Name(profile)}-{kind}.json");
-                    new SavedSchedule(spec.Name, AbiProfiles.Name(profile), first.Seed, first.Trace.Select(t => t.Agent).ToList()).Save(file);
+                    var file = Path.Combine(dir, $"{spec.Name}-{kernel}-{kind}.json");
+                    new SavedSchedule(spec.Name, kernel.Name, first.Seed, first.Trace.Select(t => t.Agent).ToList()).Save(file);
                     Console.Out.WriteLine($"  saved {file}");
                 }
             }
@@ -84,9 +84,9 @@ internal static class LabCommands
             return 1;
         });
 
-        var json = new Option<bool>("--json") { Description = "A list of {abi, scenario, schedules, violations: {kind: count}}" };
+        var json = new Option<bool>("--json") { Description = "A list of {kernel, scenario, schedules, violations: {kind: count}}" };
         var matrixSchedules = new Option<int>("--schedules", "-n") { Description = "Schedules per cell", DefaultValueFactory = _ => 1000 };
-        var matrix = new Command("matrix", "Every scenario on every profile it is about: violations per 10k schedules (\"-\": a scenario of per-block userland on a profile whose attribute it does not use)");
+        var matrix = new Command("matrix", "Every scenario on each kernel it is about (7.2, the series' revisions hotplug and hotplug-v3, 7.3): violations per 10k schedules (\"-\": a scenario of per-block userland on a kernel whose attribute it does not use)");
         matrix.Options.Add(json);
         matrix.Options.Add(matrixSchedules);
         matrix.Options.Add(strategy);
@@ -104,13 +104,13 @@ internal static class LabCommands
                 throw new CliException("--jobs must be at least 1", CliException.Usage);
             }
 
-            var cells = new List<(string Abi, string Scenario, int Schedules, Dictionary<string, int> Violations, Dictionary<string, int> Reported)>();
+            var cells = new List<(string Kernel, string Scenario, int Schedules, Dictionary<string, int> Violations, Dictionary<string, int> Reported)>();
             foreach (var spec in BuiltinScenarios.All)
             {
-                foreach (var profile in Enum.GetValues<AbiProfile>().Where(spec.AppliesTo))
+                foreach (var kernel in KernelChoice.Lab.Where(k => spec.AppliesTo(k.Abi)))
                 {
-                    var found = Explorer.Explore(spec, profile, r.GetValue(strategy)!, n, jobs: r.GetValue(jobs));
-                    cells.Add((AbiProfiles.Name(profile), spec.Name, found.Schedules, found.ByKind.ToDictionary(kv => kv.Key, kv => kv.Value.Count), found.Reported));
+                    var found = Explorer.Explore(spec, kernel, r.GetValue(strategy)!, n, jobs: r.GetValue(jobs));
+                    cells.Add((kernel.Name, spec.Name, found.Schedules, found.ByKind.ToDictionary(kv => kv.Key, kv => kv.Value.Count), found.Reported));
                 }
             }
 
@@ -124,7 +124,7 @@ internal static class LabCommands
         replay.SetAction(r =>
         {
             var (saved, result) = Replay(r.GetValue(traceFile)!);
-            Console.Out.WriteLine($"{saved.Scenario} on {saved.Abi}, seed {saved.Seed}: {result.Trace.Count} steps");
+            Console.Out.WriteLine($"{saved.Scenario} on {saved.Kernel}, seed {saved.Seed}: {result.Trace.Count} steps");
             var log = result.Log.ToLookup(l => int.Parse(l[1..l.IndexOf(']')], System.Globalization.CultureInfo.InvariantCulture));
             foreach (var step in result.Trace)
             {
@@ -151,7 +151,7 @@ internal static class LabCommands
         svg.SetAction(r =>
         {
             var (saved, result) = Replay(r.GetValue(svgTrace)!, recordBlocks: true);
-            File.WriteAllText(r.GetValue(output)!, Swimlane.Render($"{saved.Scenario} on {saved.Abi} (seed {saved.Seed})", result));
+            File.WriteAllText(r.GetValue(output)!, Swimlane.Render($"{saved.Scenario} on {saved.Kernel} (seed {saved.Seed})", result));
             return 0;
         });
 
@@ -167,7 +167,7 @@ internal static class LabCommands
     {
         var saved = SavedSchedule.Load(file);
         var strategy = new Daxplug.Lab.Scheduling.ReplayStrategy(saved.Choices);
-        var result = Explorer.RunOne(BuiltinScenarios.Find(saved.Scenario)!, Profile(saved.Abi), strategy, saved.Seed, recordBlocks);
+        var result = Explorer.RunOne(BuiltinScenarios.Find(saved.Scenario)!, KernelChoice.Parse(saved.Kernel)!, strategy, saved.Seed, recordBlocks);
         if (strategy.Check(result.Trace.Count) is { } divergence)
         {
             throw new CliException($"{file}: does not replay: {divergence} (saved by another version of the scenario?)");
@@ -176,25 +176,22 @@ internal static class LabCommands
         return (saved, result);
     }
 
-    private static AbiProfile Profile(string name) =>
-        AbiProfiles.Parse(name) ?? throw new CliException($"unknown --abi '{name}' (one of: {string.Join(", ", AbiProfiles.All)})", CliException.Usage);
-
-    private static string MatrixTable(List<(string Abi, string Scenario, int Schedules, Dictionary<string, int> Violations, Dictionary<string, int> Reported)> cells, int n, string strategy)
+    private static string MatrixTable(List<(string Kernel, string Scenario, int Schedules, Dictionary<string, int> Violations, Dictionary<string, int> Reported)> cells, int n, string strategy)
     {
         var sb = new StringBuilder($"violations per 10k schedules ({n} {strategy} schedules per cell, or all there are; in brackets, failures the agents reported)\n\n");
-        sb.Append($"{"scenario",-30}").AppendJoin("", AbiProfiles.All.Select(a => $"{a,-44}")).Append('\n');
+        sb.Append($"{"scenario",-30}").AppendJoin("", KernelChoice.Lab.Select(k => $"{k.Name,-44}")).Append('\n');
         foreach (var scenario in cells.Select(c => c.Scenario).Distinct())
         {
             sb.Append($"{scenario,-30}");
-            foreach (var abi in AbiProfiles.All)
+            foreach (var kernel in KernelChoice.Lab.Select(k => k.Name))
             {
-                if (!cells.Any(c => c.Scenario == scenario && c.Abi == abi))
+                if (!cells.Any(c => c.Scenario == scenario && c.Kernel == kernel))
                 {
                     sb.Append($"{"-",-44}");
                     continue;
                 }
 
-                var (_, _, ran, v, reported) = cells.First(c => c.Scenario == scenario && c.Abi == abi);
+                var (_, _, ran, v, reported) = cells.First(c => c.Scenario == scenario && c.Kernel == kernel);
                 var text = v.Count == 0 ? "0" : string.Join(" ", v.Select(kv => $"{kv.Key}:{kv.Value * 10000L / ran}"));
                 if (reported.Count > 0)
                 {
@@ -215,15 +212,15 @@ internal static class LabCommands
         return sb.ToString();
     }
 
-    private static string MatrixJson(List<(string Abi, string Scenario, int Schedules, Dictionary<string, int> Violations, Dictionary<string, int> Reported)> cells)
+    private static string MatrixJson(List<(string Kernel, string Scenario, int Schedules, Dictionary<string, int> Violations, Dictionary<string, int> Reported)> cells)
     {
         return Daxplug.Control.Listing.JsonText.Render(w =>
         {
             w.WriteStartArray();
-            foreach (var (abi, scenario, ran, violations, reported) in cells)
+            foreach (var (kernel, scenario, ran, violations, reported) in cells)
             {
                 w.WriteStartObject();
-                w.WriteString("abi", abi);
+                w.WriteString("kernel", kernel);
                 w.WriteString("scenario", scenario);
                 w.WriteNumber("schedules", ran);
                 Counts("violations", violations);

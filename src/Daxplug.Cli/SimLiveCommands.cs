@@ -57,8 +57,8 @@ internal static class SimLiveCommands
         var command = new Argument<string[]>("command") { Description = "The command and its arguments (after --)", Arity = ArgumentArity.OneOrMore };
         var exec = new Command("exec", "Run a command in a private mount namespace where /sys, /proc/iomem and /dev/daxR.N are the " +
                                        "simulated kernel's; exits with the command's code and leaves nothing mounted.\n\n" +
-                                       "Examples:\n  daxplug sim exec -- lsmem\n  daxplug sim exec --abi mainline -- daxctl list -DRM\n" +
-                                       "  daxplug sim exec -- sh -c 'echo online_movable > /sys/bus/dax/devices/dax1.0/hotplug; lsmem'");
+                                       "Examples:\n  daxplug sim exec -- lsmem\n  daxplug sim exec --kernel 6.18 -- daxctl list -DRM\n" +
+                                       "  daxplug sim exec -- sh -c 'echo unplugged > /sys/bus/dax/devices/dax1.0/state; lsmem'");
         exec.Arguments.Add(command);
         exec.SetAction(r => Outer(r, o, r.GetValue(command)!));
 

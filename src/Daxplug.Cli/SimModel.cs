@@ -11,7 +11,12 @@ namespace Daxplug.Cli;
 /// </summary>
 internal static class SimModel
 {
-    public static KernelModel Open(string machine, string abi, string? statePath, IReadOnlyList<string>? sets = null)
+    /// <summary>
+    /// The saved kernel of <paramref name="statePath"/>, or a fresh boot of <paramref name="machine"/> as
+    /// <paramref name="kernel"/> (a <see cref="KernelChoice"/> name; null: the machine's own release as it shipped),
+    /// with <paramref name="sets"/> applied after it.
+    /// </summary>
+    public static KernelModel Open(string machine, string? kernel, string? statePath, IReadOnlyList<string>? sets = null)
     {
         if (statePath is not null && Directory.Exists(statePath))
         {
@@ -20,12 +25,22 @@ internal static class SimModel
 
         if (statePath is not null && File.Exists(statePath))
         {
-            return Load(statePath);
+            var saved = Load(statePath);
+            if (kernel is not null && KernelChoice.Of(Choice(kernel).Release, Choice(kernel).Abi) != saved.Choice)
+            {
+                throw new CliException($"{statePath} holds a simulated {saved.Choice} kernel; --kernel {kernel} applies to a new one (remove the file, or use another)", CliException.Usage);
+            }
+
+            return saved;
         }
 
-        var profile = AbiProfiles.Parse(abi)
-                      ?? throw new CliException($"unknown --abi '{abi}' (one of: {string.Join(", ", AbiProfiles.All)})", CliException.Usage);
+        var choice = kernel is null ? null : Choice(kernel);
         var spec = Machine(machine);
+        if (choice is not null)
+        {
+            spec.Kernel = choice.Release.ToString();
+        }
+
         if (sets is { Count: > 0 })
         {
             try
@@ -39,10 +54,10 @@ internal static class SimModel
             }
         }
 
-        KernelModel kernel;
+        KernelModel model;
         try
         {
-            kernel = MachineBuilder.Build(spec, profile);
+            model = MachineBuilder.Build(spec, choice?.Abi);
         }
         catch (FormatException e) when (sets is { Count: > 0 } || BuiltinMachines.Names.Contains(machine))
         {
@@ -53,9 +68,13 @@ internal static class SimModel
             throw new BadFileException(machine, e.Message);
         }
 
-        SimState.Record(kernel);
-        return kernel;
+        SimState.Record(model);
+        return model;
     }
+
+    /// <summary>A --kernel value, or a usage error that lists the choices.</summary>
+    public static KernelChoice Choice(string name) =>
+        KernelChoice.Parse(name) ?? throw new CliException($"unknown kernel '{name}' (one of: {KernelChoice.Names})", CliException.Usage);
 
     /// <summary>
     /// The lock of a state file (FILE.lock beside it), for a verb that reads, changes and saves it: two processes

@@ -4,7 +4,7 @@ using Daxplug.Kernel.Machines;
 
 namespace Daxplug.Cli;
 
-/// <summary>The options every sim verb shares (--machine, --abi, --set, --state) and how they make a kernel.</summary>
+/// <summary>The options every sim verb shares (--machine, --kernel, --set, --state) and how they make a kernel.</summary>
 internal sealed class SimOptions
 {
     public Option<string> Machine { get; } = new("--machine", "-m")
@@ -14,10 +14,18 @@ internal sealed class SimOptions
         Recursive = true,
     };
 
-    public Option<string> Abi { get; } = new("--abi")
+    public Option<string?> Kernel { get; } = KernelOption("--kernel", "-k");
+
+    /// <summary>
+    /// The option that picks the simulated kernel: a release or a revision of the series (<see cref="KernelChoice"/>);
+    /// without it, the machine's own release (7.3 for the built-in ones) as it shipped.
+    /// </summary>
+    public static Option<string?> KernelOption(string name, params string[] aliases) => new(name, aliases)
     {
-        Description = $"Kernel ABI profile: {string.Join(", ", AbiProfiles.All)}",
-        DefaultValueFactory = _ => "hotplug",
+        Description = "The simulated kernel: a release as it shipped (7.3, the default, has the series' daxX.Y/state; " +
+                      "7.2, 6.18, 6.12, 6.1 have no attribute) or a revision of the series on 7.2 (hotplug: the " +
+                      "cover letter's contract; hotplug-v3: v3 as posted), or REVISION@X.Y on another release",
+        HelpName = "KERNEL",
         Recursive = true,
     };
 
@@ -34,7 +42,7 @@ internal sealed class SimOptions
         Recursive = true,
     };
 
-    public IEnumerable<Option> All => [Machine, Abi, Set, State];
+    public IEnumerable<Option> All => [Machine, Kernel, Set, State];
 
     /// <summary>A fresh boot of the machine (with --set applied), or the --state file's saved kernel.</summary>
     public KernelModel Open(ParseResult r)
@@ -46,7 +54,7 @@ internal sealed class SimOptions
             throw new CliException($"--set changes a machine at boot; {state} holds a kernel that has booted already", CliException.Usage);
         }
 
-        return SimModel.Open(r.GetValue(Machine)!, r.GetValue(Abi)!, state, sets);
+        return SimModel.Open(r.GetValue(Machine)!, r.GetValue(Kernel), state, sets);
     }
 
     /// <summary>
@@ -74,8 +82,12 @@ internal sealed class SimOptions
     {
         yield return "--machine";
         yield return r.GetValue(Machine)!;
-        yield return "--abi";
-        yield return r.GetValue(Abi)!;
+        if (r.GetValue(Kernel) is { } kernel)
+        {
+            yield return "--kernel";
+            yield return kernel;
+        }
+
         foreach (var s in r.GetValue(Set) ?? [])
         {
             yield return "--set";

@@ -13,7 +13,7 @@ internal static class SimShow
     {
         var sb = new StringBuilder();
         var p = kernel.Params;
-        sb.Append($"machine {kernel.Machine.Name}, abi {AbiProfiles.Name(kernel.Abi)}, block size {Size(kernel.BlockSizeBytes)}, ")
+        sb.Append($"machine {kernel.Machine.Name}, kernel {kernel.Choice}, block size {Size(kernel.BlockSizeBytes)}, ")
           .Append($"auto_online_blocks={OnlineTypes.ToStr(p.AutoOnlineBlocks)}, online_policy={HotplugParams.OnlinePolicyNames[(int)p.OnlinePolicy]}\n\n");
 
         sb.Append("NODE  CPUS    STATE    ONLINE MEMORY  BLOCKS  ZONES (present)\n");

@@ -1,33 +1,20 @@
 namespace Daxplug.Kernel;
 
-/// <summary>The kernels the model can be (DESIGN.md "ABI profiles"); they differ only in dax/kmem.</summary>
+/// <summary>
+/// How dax/kmem lets userland hot-plug a whole device: the kernel variants the model has (DESIGN.md "ABI profiles").
+/// Users name them through <see cref="KernelChoice"/>: a release brings its own (7.3: StateV7, before: Mainline).
+/// </summary>
 public enum AbiProfile
 {
-    /// <summary>Linux 6.18/7.2 without the series: per-block control only.</summary>
+    /// <summary>No attribute: per-block control only (every release before 7.3).</summary>
     Mainline,
 
-    /// <summary>The cover letter's contract: an atomic "hotplug" attribute (the default).</summary>
+    /// <summary>The series' cover-letter contract: an atomic "hotplug" attribute.</summary>
     Hotplug,
 
-    /// <summary>v3 as posted, defects included.</summary>
+    /// <summary>The series' v3 as posted, defects included.</summary>
     HotplugV3,
 
-    /// <summary>The converged v7 "state" attribute.</summary>
+    /// <summary>The series as merged (v7): the "state" attribute of Linux 7.3.</summary>
     StateV7,
-}
-
-/// <summary>Profile names as the CLI and machine files spell them.</summary>
-public static class AbiProfiles
-{
-    private static readonly string[] Names = ["mainline", "hotplug", "hotplug-v3", "state-v7"];
-
-    public static IReadOnlyList<string> All => Names;
-
-    public static string Name(AbiProfile profile) => Names[(int)profile];
-
-    public static AbiProfile? Parse(string name)
-    {
-        int i = Array.IndexOf(Names, name);
-        return i < 0 ? null : (AbiProfile)i;
-    }
 }

@@ -91,9 +91,9 @@ public static class Invariants
         foreach (var node in k.PossibleNodes)
         {
             Expect(problems, node, NodeState.Memory, k.NodeStates.Has(node.Id, NodeState.Memory), node.PresentPages > 0);
-            if (!k.Release.AtLeast(6, 17))
+            if (k.Release.TracksNormalMemory)
             {
-                // From 6.17 N_NORMAL_MEMORY is set at boot only, so it says nothing about hot-plugged memory.
+                // In 6.17 and 6.18 N_NORMAL_MEMORY is set at boot only, so it says nothing about hot-plugged memory.
                 Expect(problems, node, NodeState.NormalMemory, k.NodeStates.Has(node.Id, NodeState.NormalMemory), node.PresentKernelPages > 0);
             }
             bool online = k.NodeStates.Has(node.Id, NodeState.Online);

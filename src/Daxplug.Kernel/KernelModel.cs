@@ -64,7 +64,10 @@ public sealed class KernelModel
     /// <summary>The release whose behaviour is modelled where releases differ (the machine's "kernel").</summary>
     public KernelRelease Release { get; }
 
-    public AbiProfile Abi { get; init; } = AbiProfile.Hotplug;
+    public AbiProfile Abi { get; init; } = AbiProfile.StateV7;
+
+    /// <summary>What this kernel is, by the name a user picks it with.</summary>
+    public KernelChoice Choice => KernelChoice.Of(Release, Abi);
 
     /// <summary>The writes recorded since boot when recording is on (<see cref="Machines.SimState.Record"/>).</summary>
     public List<Machines.JournalEntry> Journal { get; } = [];
@@ -80,6 +83,15 @@ public sealed class KernelModel
     public MemoryTiers Tiers { get; }
 
     public IomemTree Iomem { get; } = new();
+
+    /// <summary>
+    /// soft_reserve_resource: from 7.0 ("dax/hmem, e820, resource: Defer Soft Reserved insertion until hmem is
+    /// ready", e820__reserve_resources_late()) Soft Reserved ranges live here, not in /proc/iomem.
+    /// </summary>
+    public IomemTree SoftReserve { get; } = new();
+
+    /// <summary>The tree a "Soft Reserved" range belongs to in this release.</summary>
+    public IomemTree SoftReservedTree => Release.AtLeast(7, 0) ? SoftReserve : Iomem;
 
     public KernelLog Log { get; } = new();
 

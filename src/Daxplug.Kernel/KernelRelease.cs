@@ -3,12 +3,13 @@ using System.Globalization;
 namespace Daxplug.Kernel;
 
 /// <summary>
-/// The kernel release a machine models ("6.1", "6.12", "6.18"), for the behaviours that changed between them
-/// (each use names the commit's release). Only major.minor matter.
+/// The kernel release a machine models ("6.1" … "7.3"), for the behaviours that changed between them (each use names
+/// the commit's release). Only major.minor matter: a stable backport (e.g. to 6.18.23) is not modelled.
 /// </summary>
 public readonly record struct KernelRelease(int Major, int Minor) : IComparable<KernelRelease>
 {
-    public static KernelRelease Latest { get; } = new(6, 18);
+    /// <summary>The release a machine models when it names none: 7.3, the first with the series.</summary>
+    public static KernelRelease Latest { get; } = new(7, 3);
 
     /// <summary>Parses "6.12" or "6.12.107+deb12-amd64"; anything else is a FormatException.</summary>
     public static KernelRelease Parse(string text)
@@ -22,6 +23,13 @@ public readonly record struct KernelRelease(int Major, int Minor) : IComparable<
 
         throw new FormatException($"kernel '{text}': expected a release like 6.12");
     }
+
+    /// <summary>
+    /// Whether memory hotplug keeps N_NORMAL_MEMORY up to date: always until 6.17 ("mm,memory_hotplug: remove
+    /// status_change_nid_normal" set it at boot only), and again from 7.0 ("mm/memory_hotplug: maintain
+    /// N_NORMAL_MEMORY during hotplug", 2ecbe06abf9b).
+    /// </summary>
+    public bool TracksNormalMemory => !AtLeast(6, 17) || AtLeast(7, 0);
 
     public bool AtLeast(int major, int minor) => CompareTo(new KernelRelease(major, minor)) >= 0;
 

@@ -24,9 +24,9 @@ public sealed record Exploration(int Schedules, bool Exhausted, Dictionary<strin
 /// <summary>Runs a scenario under many seeds (or replays one trace) and collects violations.</summary>
 public static class Explorer
 {
-    public static ScheduleResult RunOne(ScenarioSpec spec, AbiProfile abi, IStrategy strategy, int seed, bool recordBlocks = false)
+    public static ScheduleResult RunOne(ScenarioSpec spec, KernelChoice kernel, IStrategy strategy, int seed, bool recordBlocks = false)
     {
-        var run = new ScenarioRun(spec, abi);
+        var run = new ScenarioRun(spec, kernel);
         var scheduler = new DeterministicScheduler(strategy);
         var ids = recordBlocks ? run.DeviceBlockIds() : [];
         var states = new List<string>();
@@ -70,7 +70,7 @@ public static class Explorer
     /// threads (0: one per core); results are counted in seed order, so the outcome (and the first
     /// schedule of each violation kind) does not depend on how many ran at once. DFS derives each schedule from
     /// the one before and runs on one thread.</remarks>
-    public static Exploration Explore(ScenarioSpec spec, AbiProfile abi, string strategy, int schedules, int firstSeed = 0, int pctDepth = 3, int dfsBound = 2,
+    public static Exploration Explore(ScenarioSpec spec, KernelChoice kernel, string strategy, int schedules, int firstSeed = 0, int pctDepth = 3, int dfsBound = 2,
         int jobs = 1)
     {
         var byKind = new Dictionary<string, (int Count, ScheduleResult First)>();
@@ -91,12 +91,12 @@ public static class Explorer
         switch (strategy)
         {
             case "random":
-                RunSeeds(seed => RunOne(spec, abi, new RandomStrategy(seed), seed), firstSeed, schedules, jobs, Count);
+                RunSeeds(seed => RunOne(spec, kernel, new RandomStrategy(seed), seed), firstSeed, schedules, jobs, Count);
                 return new Exploration(schedules, false, byKind, reported);
             case "pct":
                 // k, the schedule length PCT spreads its change points over: that of an unpreempted run.
-                int steps = Math.Max(1, RunOne(spec, abi, new DfsStrategy([]), 0).Trace.Count);
-                RunSeeds(seed => RunOne(spec, abi, new PctStrategy(seed, pctDepth, steps), seed), firstSeed, schedules, jobs, Count);
+                int steps = Math.Max(1, RunOne(spec, kernel, new DfsStrategy([]), 0).Trace.Count);
+                RunSeeds(seed => RunOne(spec, kernel, new PctStrategy(seed, pctDepth, steps), seed), firstSeed, schedules, jobs, Count);
                 return new Exploration(schedules, false, byKind, reported);
             case "dfs":
                 List<int>? prefix = [];
@@ -104,7 +104,7 @@ public static class Explorer
                 while (prefix is not null && n < schedules)
                 {
                     var dfs = new DfsStrategy(prefix);
-                    Count(RunOne(spec, abi, dfs, n++));
+                    Count(RunOne(spec, kernel, dfs, n++));
                     prefix = dfs.NextPrefix(dfsBound);
                 }
 
@@ -145,6 +145,6 @@ public static class Explorer
     }
 
     /// <summary>Runs <paramref name="schedules"/> seeds from <paramref name="firstSeed"/>; violations by kind with the first of each.</summary>
-    public static Dictionary<string, (int Count, ScheduleResult First)> Explore(ScenarioSpec spec, AbiProfile abi, int schedules, int firstSeed = 0) =>
-        Explore(spec, abi, "random", schedules, firstSeed).ByKind;
+    public static Dictionary<string, (int Count, ScheduleResult First)> Explore(ScenarioSpec spec, KernelChoice kernel, int schedules, int firstSeed = 0) =>
+        Explore(spec, kernel, "random", schedules, firstSeed).ByKind;
 }

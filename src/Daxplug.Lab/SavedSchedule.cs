@@ -6,14 +6,14 @@ using Daxplug.Lab.Scenarios;
 
 namespace Daxplug.Lab;
 
-/// <summary>A schedule on disk: which scenario on which profile, and the agent chosen at every step.</summary>
-public sealed record SavedSchedule(string Scenario, string Abi, int Seed, List<int> Choices)
+/// <summary>A schedule on disk: which scenario on which kernel (a <see cref="KernelChoice"/> name), and the agent chosen at every step.</summary>
+public sealed record SavedSchedule(string Scenario, string Kernel, int Seed, List<int> Choices)
 {
     public void Save(string path) => AtomicFile.Write(path, JsonSerializer.Serialize(this, SavedScheduleJson.Default.SavedSchedule));
 
     /// <summary>
     /// Reads a schedule and checks it against the scenario it names: a file that is not one (bad JSON, an unknown
-    /// scenario or profile, a choice of an agent the scenario does not have) is a <see cref="BadFileException"/>.
+    /// scenario or kernel, a choice of an agent the scenario does not have) is a <see cref="BadFileException"/>.
     /// </summary>
     public static SavedSchedule Load(string path)
     {
@@ -34,9 +34,9 @@ public sealed record SavedSchedule(string Scenario, string Abi, int Seed, List<i
 
         var spec = BuiltinScenarios.Find(saved.Scenario ?? "")
                    ?? throw new BadFileException(path, $"scenario: '{saved.Scenario}' is not one of {string.Join(", ", BuiltinScenarios.All.Select(s => s.Name))}");
-        if (AbiProfiles.Parse(saved.Abi ?? "") is null)
+        if (KernelChoice.Parse(saved.Kernel ?? "") is null)
         {
-            throw new BadFileException(path, $"abi: '{saved.Abi}' is not one of {string.Join(", ", AbiProfiles.All)}");
+            throw new BadFileException(path, $"kernel: '{saved.Kernel}' is not one of {KernelChoice.Names}");
         }
 
         if (saved.Choices is null || saved.Choices.Count == 0)

@@ -26,7 +26,6 @@ public sealed class KillPointTests : IDisposable
     [InlineData(AbiProfile.Mainline, "offline", "online_movable")]
     [InlineData(AbiProfile.Mainline, "online_movable", "unplugged")]
     [InlineData(AbiProfile.Hotplug, "online_movable", "unplugged")]
-    [InlineData(AbiProfile.Hotplug, "online", "online_movable")]
     public void KilledAnywhere_AnotherSetRefuses_RecoverLeavesTheDeviceWhole(AbiProfile abi, string from, string to)
     {
         var s = TestSysfs.Boot(abi, machine: "tib");

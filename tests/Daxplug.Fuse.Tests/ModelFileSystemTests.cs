@@ -9,7 +9,13 @@ public class ModelFileSystemTests
 {
     private const int ORdOnly = 0, OWrOnly = 1, ORdWr = 2;
 
-    private static ModelFileSystem Fs() => new(MachineBuilder.Build(BuiltinMachines.Load("default")));
+    // The cover letter's contract on 6.18 (dax1.0/hotplug, hmem.0 under /sys/devices/platform).
+    private static ModelFileSystem Fs()
+    {
+        var spec = BuiltinMachines.Load("default");
+        spec.Kernel = "6.18";
+        return new(MachineBuilder.Build(spec, AbiProfile.Hotplug));
+    }
 
     [Fact]
     public void GetAttr_KindsModesAndSizes()

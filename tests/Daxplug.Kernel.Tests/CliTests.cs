@@ -8,7 +8,7 @@ public class CliTests
     {
         var (exit, stdout, _) = CliRunner.Run("sim", "show");
         Assert.Equal(0, exit);
-        Assert.Contains("machine default, abi hotplug, block size 128M", stdout);
+        Assert.Contains("machine default, kernel 7.3, block size 128M", stdout);
         Assert.Contains("0x0000000100000000-0x000000047fffffff    14G  online   32-143        0  Normal", stdout);
         Assert.Contains("0x0000000480000000-0x000000087fffffff    16G  online   144-271       1  Normal", stdout);
         Assert.Contains("memory_tier4", stdout);
@@ -50,7 +50,7 @@ public class CliTests
 
     [Theory]
     [InlineData("sim", "show", "--machine", "nope")]
-    [InlineData("sim", "show", "--abi", "v9")]
+    [InlineData("sim", "show", "--kernel", "v9")]
     [InlineData("sim", "frobnicate")]
     [InlineData("sim", "dump")]
     public void BadUsage_IsOneLineAndExit2(params string[] args)
@@ -74,14 +74,19 @@ public class CliTests
     [Fact]
     public void SimCat_DaxAttributeOnDefault_AndDumpHasTheDaxTree()
     {
-        Assert.Equal((0, "offline\n", ""), CliRunner.Run("sim", "cat", "/sys/bus/dax/devices/dax0.0/hotplug"));
-        Assert.Equal((0, "offline\n", ""), CliRunner.Run("sim", "--abi", "state-v7", "cat", "/sys/bus/dax/devices/dax0.0/state"));
-        Assert.Contains("  1000000000-17ffffffff : dax0.0\n", CliRunner.Run("sim", "cat", "/proc/iomem").Out);
+        // Linux 7.3 by default; a revision of the series by name.
+        Assert.Equal((0, "offline\n", ""), CliRunner.Run("sim", "cat", "/sys/bus/dax/devices/dax0.0/state"));
+        Assert.Equal((0, "offline\n", ""), CliRunner.Run("sim", "--kernel", "hotplug", "cat", "/sys/bus/dax/devices/dax0.0/hotplug"));
+        Assert.Equal((1, "", "daxplug: cat /sys/bus/dax/devices/dax0.0/state: No such file or directory (ENOENT)\n"),
+            CliRunner.Run("sim", "--kernel", "6.18", "cat", "/sys/bus/dax/devices/dax0.0/state"));
+        // No Soft Reserved parent in /proc/iomem from 7.0; 6.18 nests the device in it.
+        Assert.Contains("\n1000000000-17ffffffff : dax0.0\n", CliRunner.Run("sim", "cat", "/proc/iomem").Out);
+        Assert.Contains("  1000000000-17ffffffff : dax0.0\n", CliRunner.Run("sim", "--kernel", "6.18", "cat", "/proc/iomem").Out);
         using var tmp = new TempDir();
         Assert.Equal(0, CliRunner.Run("sim", "dump", "--out", tmp.Path).Exit);
-        Assert.Equal("offline\n", File.ReadAllText(Path.Combine(tmp.Path, "sys/devices/platform/hmem.1/dax1.0/hotplug")));
+        Assert.Equal("offline\n", File.ReadAllText(Path.Combine(tmp.Path, "sys/devices/platform/hmem_platform.0/hmem.1/dax1.0/state")));
         Assert.Equal("0x2400000000\n", File.ReadAllText(Path.Combine(tmp.Path, "sys/bus/dax/devices/dax1.0/mapping1/start")));
-        Assert.Equal("../../../devices/platform/hmem.0/dax0.0", new FileInfo(Path.Combine(tmp.Path, "sys/bus/dax/devices/dax0.0")).LinkTarget);
+        Assert.Equal("../../../devices/platform/hmem_platform.0/hmem.0/dax0.0", new FileInfo(Path.Combine(tmp.Path, "sys/bus/dax/devices/dax0.0")).LinkTarget);
         Assert.Equal(UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(tmp.Path, "sys/bus/dax/drivers/kmem/bind")));
     }
 
@@ -90,11 +95,14 @@ public class CliTests
     {
         using var tmp = new TempDir();
         var state = Path.Combine(tmp.Path, "k.json");
-        Assert.Equal(0, CliRunner.Run("sim", "--state", state, "write", "/sys/bus/dax/devices/dax1.0/hotplug", "online_movable").Exit);
+        Assert.Equal(0, CliRunner.Run("sim", "--state", state, "write", "/sys/bus/dax/devices/dax1.0/state", "unplugged").Exit);
+        Assert.Equal(0, CliRunner.Run("sim", "--state", state, "write", "/sys/bus/dax/devices/dax1.0/state", "online_movable").Exit);
         var show = CliRunner.Run("sim", "--state", state, "show").Out;
         Assert.Contains("dax1.0   kmem         16G     3  online_movable", show);
-        var busy = CliRunner.Run("sim", "--state", state, "write", "/sys/bus/dax/devices/dax1.0/hotplug", "online");
-        Assert.Equal((1, "daxplug: write /sys/bus/dax/devices/dax1.0/hotplug: Device or resource busy (EBUSY)\n"), (busy.Exit, busy.Err));
+        var busy = CliRunner.Run("sim", "--state", state, "write", "/sys/bus/dax/devices/dax1.0/state", "online");
+        Assert.Equal((1, "daxplug: write /sys/bus/dax/devices/dax1.0/state: Device or resource busy (EBUSY)\n"), (busy.Exit, busy.Err));
+        var other = CliRunner.Run("sim", "--state", state, "--kernel", "hotplug", "show");
+        Assert.Equal((2, $"daxplug: {state} holds a simulated 7.3 kernel; --kernel hotplug applies to a new one (remove the file, or use another)\n"), (other.Exit, other.Err));
     }
 
     [Fact]
@@ -152,10 +160,10 @@ public class CliTests
         var (exit, json, err) = CliRunner.Run("lab", "matrix", "--json", "-n", "3");
         Assert.True(exit == 0, err);
         var cells = System.Text.Json.JsonDocument.Parse(json).RootElement.EnumerateArray().ToList();
-        // A cell per scenario and each profile it is about (all four, or mainline and v3 for per-block userland).
-        var expected = Daxplug.Lab.Scenarios.BuiltinScenarios.All.SelectMany(s => Enum.GetValues<AbiProfile>().Where(s.AppliesTo)
-            .Select(a => (s.Name, AbiProfiles.Name(a)))).ToHashSet();
-        Assert.Equal(expected, cells.Select(c => (c.GetProperty("scenario").GetString()!, c.GetProperty("abi").GetString()!)).ToHashSet());
+        // A cell per scenario and each kernel it is about (all four, or 7.2 and v3 for per-block userland).
+        var expected = Daxplug.Lab.Scenarios.BuiltinScenarios.All.SelectMany(s => KernelChoice.Lab.Where(k => s.AppliesTo(k.Abi))
+            .Select(k => (s.Name, k.Name))).ToHashSet();
+        Assert.Equal(expected, cells.Select(c => (c.GetProperty("scenario").GetString()!, c.GetProperty("kernel").GetString()!)).ToHashSet());
         Assert.Equal(expected.Count, cells.Count);
         Assert.DoesNotContain(("daxctl-devdax-vs-udev", "hotplug"), expected);
         foreach (var c in cells)
@@ -164,9 +172,9 @@ public class CliTests
             Assert.Equal(System.Text.Json.JsonValueKind.Object, c.GetProperty("violations").ValueKind);
         }
 
-        var cycle = cells.Single(c => c.GetProperty("scenario").GetString() == "device-cycle" && c.GetProperty("abi").GetString() == "hotplug-v3");
+        var cycle = cells.Single(c => c.GetProperty("scenario").GetString() == "device-cycle" && c.GetProperty("kernel").GetString() == "hotplug-v3");
         Assert.True(cycle.GetProperty("violations").GetProperty("false-success").GetInt32() >= 1);
-        var atomic = cells.Single(c => c.GetProperty("scenario").GetString() == "device-cycle" && c.GetProperty("abi").GetString() == "hotplug");
+        var atomic = cells.Single(c => c.GetProperty("scenario").GetString() == "device-cycle" && c.GetProperty("kernel").GetString() == "hotplug");
         Assert.Empty(atomic.GetProperty("violations").EnumerateObject());
     }
 
@@ -198,11 +206,11 @@ public class CliTests
     [Fact]
     public void LabRun_OnAProfileTheScenarioIsNotAbout_RunsAndSaysSo()
     {
-        var (exit, stdout, err) = CliRunner.Run("lab", "run", "--abi", "state-v7", "-s", "rebind-vs-udev-vs-kdump", "-n", "3");
+        var (exit, stdout, err) = CliRunner.Run("lab", "run", "--kernel", "7.3", "-s", "rebind-vs-udev-vs-kdump", "-n", "3");
         Assert.True(exit is 0 or 1, err);
-        Assert.StartsWith("note: rebind-vs-udev-vs-kdump is about mainline, hotplug-v3; its agents do not use state-v7's attribute\n", stdout);
-        Assert.Contains("rebind-vs-udev-vs-kdump on state-v7: 3 random schedules", stdout);
-        Assert.DoesNotContain("note:", CliRunner.Run("lab", "run", "--abi", "mainline", "-s", "rebind-vs-udev-vs-kdump", "-n", "1").Out);
+        Assert.StartsWith("note: rebind-vs-udev-vs-kdump is about 7.2, hotplug-v3; its agents do not use 7.3's attribute\n", stdout);
+        Assert.Contains("rebind-vs-udev-vs-kdump on 7.3: 3 random schedules", stdout);
+        Assert.DoesNotContain("note:", CliRunner.Run("lab", "run", "--kernel", "7.2", "-s", "rebind-vs-udev-vs-kdump", "-n", "1").Out);
     }
 
     [Fact]
@@ -212,7 +220,7 @@ public class CliTests
         var zero = CliRunner.Run("lab", "run", "-s", "device-cycle", "-n", "0");
         Assert.Equal(2, zero.Exit);
         Assert.Contains("at least 1", zero.Err);
-        var dfs = CliRunner.Run("lab", "run", "-s", "device-cycle", "--abi", "state-v7", "--strategy", "dfs", "-n", "50");
+        var dfs = CliRunner.Run("lab", "run", "-s", "device-cycle", "--kernel", "7.3", "--strategy", "dfs", "-n", "50");
         Assert.Equal(0, dfs.Exit);
         Assert.Contains("every schedule within the bound", dfs.Out);
         var noJobs = CliRunner.Run("lab", "matrix", "-n", "1", "--jobs", "0");
@@ -225,8 +233,8 @@ public class CliTests
     {
         // Everything but the first line (it gives the time taken).
         static string Body(string output) => output[(output.IndexOf('\n') + 1)..];
-        var one = CliRunner.Run("lab", "run", "--abi", "mainline", "-s", "unplug-vs-udev-vs-kdump", "-n", "300", "-j", "1");
-        var two = CliRunner.Run("lab", "run", "--abi", "mainline", "-s", "unplug-vs-udev-vs-kdump", "-n", "300", "-j", "3");
+        var one = CliRunner.Run("lab", "run", "--kernel", "7.2", "-s", "unplug-vs-udev-vs-kdump", "-n", "300", "-j", "1");
+        var two = CliRunner.Run("lab", "run", "--kernel", "7.2", "-s", "unplug-vs-udev-vs-kdump", "-n", "300", "-j", "3");
         Assert.Equal(one.Exit, two.Exit);
         Assert.Contains("split:", one.Out);
         Assert.Equal(Body(one.Out), Body(two.Out));

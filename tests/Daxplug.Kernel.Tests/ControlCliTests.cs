@@ -81,11 +81,11 @@ public class ControlCliTests
         {
             using var tmp = new TempDir();
             var state = Path.Combine(tmp.Path, "k.json");
-            var a = Task.Run(() => CliRunner.Run("sim", "--state", state, "write", "/sys/bus/dax/devices/dax0.0/hotplug", "online_movable"));
-            var b = Task.Run(() => CliRunner.Run("sim", "--state", state, "write", "/sys/bus/dax/devices/dax1.0/hotplug", "online_movable"));
+            var a = Task.Run(() => CliRunner.Run("sim", "--state", state, "write", "/sys/bus/dax/devices/dax0.0/state", "unplugged"));
+            var b = Task.Run(() => CliRunner.Run("sim", "--state", state, "write", "/sys/bus/dax/devices/dax1.0/state", "unplugged"));
             Assert.Equal((0, 0), ((await a).Exit, (await b).Exit));
-            Assert.Equal("online_movable\n", CliRunner.Run("sim", "--state", state, "cat", "/sys/bus/dax/devices/dax0.0/hotplug").Out);
-            Assert.Equal("online_movable\n", CliRunner.Run("sim", "--state", state, "cat", "/sys/bus/dax/devices/dax1.0/hotplug").Out);
+            Assert.Equal("unplugged\n", CliRunner.Run("sim", "--state", state, "cat", "/sys/bus/dax/devices/dax0.0/state").Out);
+            Assert.Equal("unplugged\n", CliRunner.Run("sim", "--state", state, "cat", "/sys/bus/dax/devices/dax1.0/state").Out);
         }
     }
 
@@ -162,7 +162,7 @@ public class ControlCliTests
     public void AGoodSchedule_StillReplays()
     {
         using var tmp = new TempDir();
-        var run = CliRunner.Run("lab", "run", "--abi", "hotplug-v3", "-s", "device-cycle", "-n", "1", "--save", tmp.Path);
+        var run = CliRunner.Run("lab", "run", "--kernel", "hotplug-v3", "-s", "device-cycle", "-n", "1", "--save", tmp.Path);
         Assert.Equal(1, run.Exit);
         var saved = Directory.GetFiles(tmp.Path, "*.json").Single();
         var replay = CliRunner.Run("lab", "replay", saved);
@@ -205,7 +205,7 @@ public class ControlCliTests
         Assert.Equal(["dax0.0 offline 0/256", "dax1.0 online_movable 128/128"], Devices(tmp.Path));
         var other = CliRunner.Run("--sim", file, "--state-dir", tmp.Path, "list", "--json");
         Assert.Equal(0, other.Out.Split("\"online_memblocks\": 128").Length - 1);
-        Assert.Equal(2, Sim(tmp.Path, "--sim-abi", "mainline", "list").Exit);
+        Assert.Equal(2, Sim(tmp.Path, "--sim-kernel", "7.2", "list").Exit);
     }
 
     // "NAME STATE ONLINE/TOTAL" of each device of a --sim state, from list's JSON.

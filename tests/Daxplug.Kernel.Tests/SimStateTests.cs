@@ -31,7 +31,7 @@ public class SimStateTests
         Assert.Equal("Normal", SimState.Deserialize(SimState.Serialize(loaded)).Zones(271));
     }
 
-    [InlineData("\"abi\": \"nope\", \"writes\": []", "abi: 'nope' is not one of")]
+    [InlineData("\"kernel\": \"nope\", \"writes\": []", "kernel: 'nope' is not one of")]
     [InlineData("\"writes\": [{\"path\": \"/proc/x\", \"data\": \"\"}]", "writes[0]: path must be a /sys path")]
     [InlineData("\"writes\": [{\"path\": \"/sys/x\", \"data\": \"%%\"}]", "writes[0]: data is not base64")]
     [InlineData("\"writes\": [{\"path\": \"/sys/devices/system/memory/memory99999/state\", \"data\": \"b2ZmbGluZQo=\"}]", "writes[0]: /sys/devices/system/memory/memory99999/state cannot be written on this machine (ENOENT)")]

@@ -18,12 +18,12 @@ public class ScenarioTests
     [Fact]
     public void HotplugV3_PartialUnplugReportedAsSuccess_IsFound_AndItsTraceReplays()
     {
-        var found = Explorer.Explore(UnplugVersusZoneMover, AbiProfile.HotplugV3, schedules: 200);
+        var found = Explorer.Explore(UnplugVersusZoneMover, KernelChoice.Of(AbiProfile.HotplugV3), schedules: 200);
         Assert.True(found.ContainsKey("false-success"), "v3's partial unplug was not found in 200 schedules");
         var first = found["false-success"].First;
         Assert.Contains("succeeded but 64 block(s) remain", first.Violations.First(v => v.Kind == "false-success").Detail);
 
-        var replay = Explorer.RunOne(UnplugVersusZoneMover, AbiProfile.HotplugV3, new ReplayStrategy(first.Trace.Select(t => t.Agent).ToList()), first.Seed);
+        var replay = Explorer.RunOne(UnplugVersusZoneMover, KernelChoice.Of(AbiProfile.HotplugV3), new ReplayStrategy(first.Trace.Select(t => t.Agent).ToList()), first.Seed);
         Assert.Equal(first.Trace, replay.Trace);
         Assert.Equal(first.Violations, replay.Violations);
         Assert.Equal(first.Log, replay.Log);
@@ -34,7 +34,7 @@ public class ScenarioTests
     [InlineData(AbiProfile.StateV7)]
     public void AtomicProfiles_HaveNoViolation(AbiProfile abi)
     {
-        var found = Explorer.Explore(UnplugVersusZoneMover, abi, schedules: 200);
+        var found = Explorer.Explore(UnplugVersusZoneMover, KernelChoice.Of(abi), schedules: 200);
         Assert.Empty(found);
     }
 }
@@ -47,7 +47,7 @@ public class BuiltinScenarioTests
     [InlineData("daxctl-devdax", "stranded", "kmem unbind succeeded but 128 block(s) stay until reboot")]
     public void HotplugV3_Defect_IsFound(string scenario, string kind, string detail)
     {
-        var found = Explorer.Explore(BuiltinScenarios.Find(scenario)!, AbiProfile.HotplugV3, schedules: 20);
+        var found = Explorer.Explore(BuiltinScenarios.Find(scenario)!, KernelChoice.Of(AbiProfile.HotplugV3), schedules: 20);
         Assert.True(found.ContainsKey(kind), $"{scenario}: no {kind}");
         Assert.Contains(detail, found[kind].First.Violations.First(v => v.Kind == kind).Detail);
     }
@@ -62,7 +62,7 @@ public class BuiltinScenarioTests
     {
         foreach (var abi in new[] { AbiProfile.Hotplug, AbiProfile.StateV7 })
         {
-            Assert.Empty(Explorer.Explore(BuiltinScenarios.Find(scenario)!, abi, schedules: 100));
+            Assert.Empty(Explorer.Explore(BuiltinScenarios.Find(scenario)!, KernelChoice.Of(abi), schedules: 100));
         }
     }
 
@@ -81,7 +81,7 @@ public class BuiltinScenarioTests
     public void Mainline_DaxctlAgainstAUdevOnliner_StrandsMemoryInSomeSchedules()
     {
         // The window is one lock hand-over wide: DFS (fewest preemptions first) reaches it early.
-        var found = Explorer.Explore(BuiltinScenarios.Find("daxctl-devdax-vs-udev")!, AbiProfile.Mainline, "dfs", 300).ByKind;
+        var found = Explorer.Explore(BuiltinScenarios.Find("daxctl-devdax-vs-udev")!, KernelChoice.Of(AbiProfile.Mainline), "dfs", 300).ByKind;
         Assert.True(found.TryGetValue("stranded", out var stranded), "no schedule stranded memory");
         Assert.InRange(stranded.Count, 1, 299);
     }
@@ -94,13 +94,13 @@ public class SavedScheduleTests
     public void SavedSchedule_ReplaysAndDraws()
     {
         var spec = BuiltinScenarios.Find("unplug-vs-zone-mover")!;
-        var first = Explorer.Explore(spec, AbiProfile.HotplugV3, schedules: 10)["false-success"].First;
+        var first = Explorer.Explore(spec, KernelChoice.Of(AbiProfile.HotplugV3), schedules: 10)["false-success"].First;
         var file = Path.Combine(Path.GetTempPath(), $"daxplug-lab-{Guid.NewGuid():n}.json");
         try
         {
             new SavedSchedule(spec.Name, "hotplug-v3", first.Seed, first.Trace.Select(t => t.Agent).ToList()).Save(file);
             var saved = SavedSchedule.Load(file);
-            var again = Explorer.RunOne(spec, AbiProfile.HotplugV3, new ReplayStrategy(saved.Choices), saved.Seed);
+            var again = Explorer.RunOne(spec, KernelChoice.Of(AbiProfile.HotplugV3), new ReplayStrategy(saved.Choices), saved.Seed);
             Assert.Equal(first.Log, again.Log);
             var svg = Swimlane.Render("t", again);
             Assert.StartsWith("<svg ", svg);
@@ -123,8 +123,8 @@ public class SavedScheduleTests
     {
         // 600 schedules: more than one batch of the parallel explorer.
         var spec = BuiltinScenarios.Find("unplug-vs-udev-vs-kdump")!;
-        var one = Explorer.Explore(spec, AbiProfile.Mainline, strategy, 600, jobs: 1);
-        var three = Explorer.Explore(spec, AbiProfile.Mainline, strategy, 600, jobs: 3);
+        var one = Explorer.Explore(spec, KernelChoice.Of(AbiProfile.Mainline), strategy, 600, jobs: 1);
+        var three = Explorer.Explore(spec, KernelChoice.Of(AbiProfile.Mainline), strategy, 600, jobs: 3);
         Assert.NotEmpty(one.ByKind);
         Assert.Equal(one.ByKind.Keys.Order(), three.ByKind.Keys.Order());
         foreach (var (kind, (count, first)) in one.ByKind)

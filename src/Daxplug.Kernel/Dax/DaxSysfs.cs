@@ -55,29 +55,46 @@ internal static class DaxSysfs
             });
         }
 
-        var platform = sys.Dir("devices").Dir("platform");
-        platform.AddSource(new KernfsSource(
-            () => bus.Regions.Select(r => ParentName(r)).Distinct(),
-            name => bus.Regions.FirstOrDefault(r => ParentName(r) == name) is { } region ? RegionParent(kernel, region) : null));
+        sys.Dir("devices").Dir("platform").AddSource(PlatformChildren(kernel, "devices/platform"));
 
         sys.Dir("dev").Dir("char").AddSource(new KernfsSource(
             () => bus.Devices.Select(d => $"{bus.Major}:{d.Minor}"),
             name => bus.Devices.FirstOrDefault(d => $"{bus.Major}:{d.Minor}" == name) is { } dev ? new KernfsLink(name, $"../../{dev.SysPath}") : null));
     }
 
-    private static string ParentName(DaxRegion region) => region.ParentPath.Split('/')[^1];
+    // The platform devices below PATH on the way to a region's parent: the parent itself (hmem.0), or the device
+    // above it (hmem_platform.0, from 7.1).
+    private static KernfsSource PlatformChildren(KernelModel kernel, string path) => new(
+        () => kernel.Dax.Regions.Select(r => ChildOnPath(r, path)).OfType<string>().Distinct(),
+        name => kernel.Dax.Regions.FirstOrDefault(r => ChildOnPath(r, path) == name) is { } region ? PlatformDevice(kernel, region, $"{path}/{name}") : null);
 
-    private static KernfsDir RegionParent(KernelModel kernel, DaxRegion region)
+    private static string? ChildOnPath(DaxRegion region, string path) =>
+        region.ParentPath.StartsWith(path + "/", StringComparison.Ordinal) ? region.ParentPath[(path.Length + 1)..].Split('/')[0] : null;
+
+    // A platform device bound to the driver its name starts with (platform_match() by name): uevent, modalias,
+    // driver, subsystem, power; the region's parent also has numa_node, the dax_region group and the devices.
+    private static KernfsDir PlatformDevice(KernelModel kernel, DaxRegion region, string path)
     {
-        var bus = kernel.Dax;
-        var dir = new KernfsDir(ParentName(region));
-        dir.Add(Uevent.File(kernel, "/" + region.ParentPath, "platform"));
-        dir.Add(new KernfsLink("subsystem", "../../../bus/platform"));
+        string name = path[(path.LastIndexOf('/') + 1)..];
+        string driver = name[..name.LastIndexOf('.')];
+        string up = string.Concat(Enumerable.Repeat("../", path.Count(c => c == '/') + 1));
+        var dir = new KernfsDir(name);
+        dir.Add(Uevent.File(kernel, "/" + path, "platform", () => $"DRIVER={driver}\nMODALIAS=platform:{driver}\n"));
+        dir.Add(KernfsAttribute.ReadOnly("modalias", () => $"platform:{driver}\n"));
+        dir.Add(new KernfsLink("driver", $"{up}bus/platform/drivers/{driver}"));
+        dir.Add(new KernfsLink("subsystem", $"{up}bus/platform"));
         dir.Add(new KernfsDir("power"));
-        dir.Add(RegionDir(bus, region));
+        if (path != region.ParentPath)
+        {
+            dir.AddSource(PlatformChildren(kernel, path));
+            return dir;
+        }
+
+        dir.Add(KernfsAttribute.ReadOnly("numa_node", () => KernelFormat.Dec(region.NumaNode) + "\n"));
+        dir.Add(RegionDir(kernel.Dax, region));
         dir.AddSource(new KernfsSource(
             () => region.Devices.Values.ToArray().Select(d => d.Name),
-            name => region.Devices.Values.ToArray().FirstOrDefault(d => d.Name == name) is { } dev ? DeviceDir(kernel, dev) : null));
+            n => region.Devices.Values.ToArray().FirstOrDefault(d => d.Name == n) is { } dev ? DeviceDir(kernel, dev) : null));
         return dir;
     }
 

@@ -85,7 +85,13 @@ public sealed partial class KmemDriver
 
         if (req == KmemState.Unplugged)
         {
-            return await HotremoveAtomic(dev, data);
+            var removed = await HotremoveAtomic(dev, data);
+            if (removed == Errno.None)
+            {
+                data.State = KmemState.Unplugged;
+            }
+
+            return removed;
         }
 
         var rc = current switch

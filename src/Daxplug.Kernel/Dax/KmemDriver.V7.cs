@@ -4,21 +4,32 @@ using Daxplug.Kernel.Sysfs;
 namespace Daxplug.Kernel.Dax;
 
 /// <summary>
-/// state-v7: the converged v7 of 2026-07-12: the "state" attribute with online_kernel, the type resolved at
-/// probe, blocks always created, offline_and_remove_memory_ranges() under one lock, resources re-acquired on
-/// re-online, and an unbind that tries remove_memory() on every added range.
+/// state-v7, the series as merged and shipped in Linux 7.3 (drivers/dax/kmem.c of 7.3.4): the "state" attribute
+/// with online_kernel; probe reserves, then adds with the system default type ("offline" included, which reads
+/// back as such but cannot be written); unplug through offline_and_remove_memory_ranges() under one lock;
+/// resources re-acquired on re-online; an unbind that tries remove_memory() on every added range.
 /// </summary>
 public sealed partial class KmemDriver
 {
+    // What state_show() prints for DAX_KMEM_UNPLUGGED (-1) and the mmop values (mhp_online_type_to_str()).
     private static readonly string[] V7Names = ["unplugged", "offline", "online", "online_kernel", "online_movable"];
 
-    // v7 probe: the system default online type, resolved now; blocks are created even when it is "offline".
+    // The tail of dev_dax_kmem_probe() (7.3): state UNPLUGGED, reserve, add with mhp_get_default_online_type();
+    // a failed hotplug drops the reservations (dax_kmem_cleanup_resources() with the state still UNPLUGGED).
     private async ValueTask<Errno> ProbeV7(DevDax dev, KmemData data)
     {
         var type = kernel.Params.AutoOnlineBlocks;
-        var rc = await DoHotplugV7(dev, data, type);
+        data.State = KmemState.Unplugged;
+        var rc = InitResourcesV7(dev, data);
         if (rc != Errno.None)
         {
+            return rc;
+        }
+
+        rc = await DoHotplugV7(dev, data, type);
+        if (rc != Errno.None)
+        {
+            ReleaseAllV7(data);
             return rc;
         }
 
@@ -26,11 +37,11 @@ public sealed partial class KmemDriver
         return Errno.None;
     }
 
-    // Models dax_kmem_do_hotplug() (v7): re-acquire missing resources, then add every reserved range with the
-    // given type; the first failure undoes what this call reserved and is returned, later ones are skipped.
-    private async ValueTask<Errno> DoHotplugV7(DevDax dev, KmemData data, OnlineType type)
+    // Models dax_kmem_init_resources(): reserve every aligned range not yet reserved; a failure before any range
+    // was reserved by this call is EBUSY, later ones are skipped with the warning.
+    private Errno InitResourcesV7(DevDax dev, KmemData data)
     {
-        var acquired = new List<int>();
+        int mapped = 0;
         for (int i = 0; i < dev.Ranges.Count; i++)
         {
             if (AlignedRange(dev, i) is null || data.Res[i] is not null)
@@ -40,21 +51,33 @@ public sealed partial class KmemDriver
 
             if (RequestRange(dev, data, i) is null)
             {
-                if (acquired.Count == 0 && !data.Res.Any(r => r is not null))
+                if (mapped > 0)
                 {
-                    return Errno.EBUSY;
+                    continue;
                 }
 
-                continue;
+                return Errno.EBUSY;
             }
 
-            acquired.Add(i);
+            mapped++;
         }
 
-        bool first = true;
+        return Errno.None;
+    }
+
+    // Models dax_kmem_do_hotplug(): add every reserved range with the given type. A range that fails to add is
+    // warned about and its reservation released; the failure is returned only if no range was added before it.
+    private async ValueTask<Errno> DoHotplugV7(DevDax dev, KmemData data, OnlineType type)
+    {
+        if (data.State is KmemState.Online or KmemState.OnlineKernel or KmemState.OnlineMovable)
+        {
+            return Errno.EINVAL;
+        }
+
+        int added = 0;
         for (int i = 0; i < dev.Ranges.Count; i++)
         {
-            if (data.Res[i] is null || AlignedRange(dev, i) is not { } r)
+            if (AlignedRange(dev, i) is not { } r || data.Res[i] is null)
             {
                 continue;
             }
@@ -63,27 +86,37 @@ public sealed partial class KmemDriver
             var rc = await kernel.Hotplug.AddMemoryDriverManaged(data.Mgid, r.Start, r.End - r.Start + 1, ResourceName, MhpFlagsOf(dev), type);
             if (rc != Errno.None)
             {
-                if (first)
+                DevWarn(dev, $"mapping{i}: {Hex(r.Start)}-{Hex(r.End)} memory add failed");
+                ReleaseRange(data, i);
+                if (added > 0)
                 {
-                    acquired.ForEach(a => ReleaseRange(data, a));
-                    return rc;
+                    continue;
                 }
 
-                DevWarn(dev, $"mapping{i}: {Hex(r.Start)}-{Hex(r.End)} memory add failed");
-                continue;
+                return rc;
             }
 
             data.Added[i] = true;
-            first = false;
+            added++;
         }
 
         return Errno.None;
     }
 
+    // Models dax_kmem_cleanup_resources() when the state is unplugged or offline: release every reservation.
+    private void ReleaseAllV7(KmemData data)
+    {
+        for (int i = 0; i < data.Res.Length; i++)
+        {
+            ReleaseRange(data, i);
+        }
+    }
+
+    // Models state_show(): "unplugged" or the online type's name.
     private string StateShowV7(KmemData data) => V7Names[(int)data.State + 1] + "\n";
 
-    // Models state_store() (v7): unplugged/online/online_kernel/online_movable ("offline" is EINVAL); onlining only
-    // from unplugged.
+    // Models state_store() (dax_kmem_parse_state(): "offline" is EINVAL): the same state is a no-op, unplugged
+    // from any state, onlining only from unplugged (else EBUSY).
     private async ValueTask<Errno> StateStoreV7(DevDax dev, string buf)
     {
         int i = SysfsText.MatchString(V7Names, buf);
@@ -106,7 +139,13 @@ public sealed partial class KmemDriver
 
         if (req == KmemState.Unplugged)
         {
-            return await HotremoveAtomic(dev, data);
+            var removed = await HotremoveAtomic(dev, data);
+            if (removed == Errno.None)
+            {
+                data.State = KmemState.Unplugged;
+            }
+
+            return removed;
         }
 
         if (data.State != KmemState.Unplugged)
@@ -114,60 +153,71 @@ public sealed partial class KmemDriver
             return Errno.EBUSY;
         }
 
-        var rc = await DoHotplugV7(dev, data, (OnlineType)req);
-        if (rc == Errno.None)
-        {
-            data.State = req;
-        }
-
-        return rc;
-    }
-
-    // Models dax_kmem_do_hotremove() (v7) via offline_and_remove_memory_ranges(): all ranges or nothing.
-    private async ValueTask<Errno> HotremoveAtomic(DevDax dev, KmemData data)
-    {
-        var added = Enumerable.Range(0, dev.Ranges.Count).Where(i => data.Added[i] && AlignedRange(dev, i) is not null).ToList();
-        var ranges = added.Select(i => AlignedRange(dev, i)!.Value).Select(r => (r.Start, r.End - r.Start + 1)).ToList();
-        var rc = await kernel.Hotplug.OfflineAndRemoveMemoryRanges(ranges);
+        var rc = InitResourcesV7(dev, data);
         if (rc != Errno.None)
         {
             return rc;
         }
 
-        for (int i = 0; i < data.Res.Length; i++)
+        rc = await DoHotplugV7(dev, data, (OnlineType)req);
+        if (rc != Errno.None)
         {
-            ReleaseRange(data, i);
+            ReleaseAllV7(data);
+            return rc;
         }
 
-        data.State = KmemState.Unplugged;
+        data.State = req;
         return Errno.None;
     }
 
-    // Models dev_dax_kmem_remove() (v7; the contract profile does the same): remove_memory() on every added range,
-    // never offlining; an online block leaks that range with an error, no WARN.
-    private async ValueTask<bool> RemoveV7(DevDax dev, KmemData data)
+    // Models dax_kmem_do_hotremove(): offline_and_remove_memory_ranges() over the added ranges, all or nothing;
+    // a failure is logged and leaves the device as it was.
+    private async ValueTask<Errno> HotremoveAtomic(DevDax dev, KmemData data)
     {
-        int success = 0, ranges = 0;
-        for (int i = 0; i < dev.Ranges.Count; i++)
+        var added = Enumerable.Range(0, dev.Ranges.Count).Where(i => data.Added[i] && AlignedRange(dev, i) is not null).ToList();
+        if (added.Count == 0)
         {
-            if (AlignedRange(dev, i) is not { } r)
-            {
-                continue;
-            }
-
-            ranges++;
-            if (!data.Added[i])
-            {
-                ReleaseRange(data, i);
-                success++;
-                continue;
-            }
-
-            success += await RemoveRangeOrLeak(dev, data, i, r) ? 1 : 0;
+            return Errno.None;
         }
 
-        if (success < ranges)
+        var ranges = added.Select(i => AlignedRange(dev, i)!.Value).Select(r => (r.Start, r.End - r.Start + 1)).ToList();
+        var rc = await kernel.Hotplug.OfflineAndRemoveMemoryRanges(ranges);
+        if (rc != Errno.None)
         {
+            DevErr(dev, $"hotremove failed, device left online: {-(int)rc}");
+            return rc;
+        }
+
+        ReleaseAllV7(data);
+        return Errno.None;
+    }
+
+    // Models dev_dax_kmem_remove() (7.3; the contract profile does the same): remove_memory() on every added
+    // range, never offlining; a range with an online block stays until reboot, and then so does the data.
+    private async ValueTask<bool> RemoveV7(DevDax dev, KmemData data)
+    {
+        bool stuck = false;
+        for (int i = 0; i < dev.Ranges.Count; i++)
+        {
+            if (data.Res[i] is null || AlignedRange(dev, i) is not { } r)
+            {
+                continue;
+            }
+
+            if (await kernel.Hotplug.RemoveMemory(r.Start, r.End - r.Start + 1) != Errno.None)
+            {
+                DevWarn(dev, $"mapping{i}: {Hex(r.Start)}-{Hex(r.End)} stuck online until reboot");
+                stuck = true;
+                continue;
+            }
+
+            ReleaseRange(data, i);
+        }
+
+        if (stuck)
+        {
+            DevErr(dev, "Hotplug regions stuck online until reboot");
+            AnyHotremoveFailed = true;
             return false;
         }
 

@@ -21,6 +21,13 @@ public sealed class KernelLog(int capacity = 4096)
 
     public void Print(LogLevel level, string text)
     {
+        // pr_debug() is dynamic debug in Debian's kernels (CONFIG_DYNAMIC_DEBUG) and off unless enabled through
+        // its control file, which the model does not have: such a message never reaches the log.
+        if (level == LogLevel.Debug)
+        {
+            return;
+        }
+
         lock (recordsGate)
         {
             records.Enqueue(new LogRecord(seq++, level, text));

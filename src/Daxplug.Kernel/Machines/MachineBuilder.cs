@@ -9,8 +9,11 @@ namespace Daxplug.Kernel.Machines;
 /// <summary>Boots a <see cref="KernelModel"/> from a <see cref="MachineSpec"/>: the state right after init.</summary>
 public static class MachineBuilder
 {
-    /// <summary>Builds the model; throws <see cref="FormatException"/> for an invalid description.</summary>
-    public static KernelModel Build(MachineSpec spec, AbiProfile abi = AbiProfile.Hotplug)
+    /// <summary>
+    /// Builds the model, with the attribute of the machine's release as it shipped unless <paramref name="abi"/>
+    /// names a revision; throws <see cref="FormatException"/> for an invalid description.
+    /// </summary>
+    public static KernelModel Build(MachineSpec spec, AbiProfile? abi = null)
     {
         ulong bs = Addresses.Parse(spec.BlockSize);
         if (spec.Nodes.Count == 0 || spec.Nodes.Select(n => n.Id).Distinct().Count() != spec.Nodes.Count || spec.Nodes.Any(n => n.Id is < 0 or > 1023))
@@ -25,7 +28,7 @@ public static class MachineBuilder
 
         var nodes = spec.Nodes.Select(n => new NumaNode(n.Id, KernelFormat.ParseList(n.Cpus) ?? throw new FormatException($"bad cpu list '{n.Cpus}'"))).ToList();
         var adist = spec.Nodes.ToDictionary(n => n.Id, n => n.Adistance);
-        var kernel = new KernelModel(bs, nodes, nid => adist.GetValueOrDefault(nid), spec) { Abi = abi };
+        var kernel = new KernelModel(bs, nodes, nid => adist.GetValueOrDefault(nid), spec) { Abi = abi ?? KernelChoice.Of(KernelRelease.Parse(spec.Kernel)).Abi };
         ApplyParams(kernel, spec);
         foreach (var n in spec.Nodes)
         {
@@ -101,10 +104,11 @@ public static class MachineBuilder
             }
 
             string resName = pmem ? "Persistent Memory" : "Soft Reserved";
-            var res = kernel.Iomem.All().FirstOrDefault(x => x.Start <= start && x.End >= end && x.Name == resName);
+            var tree = pmem ? kernel.Iomem : kernel.SoftReservedTree;
+            var res = tree.All().FirstOrDefault(x => x.Start <= start && x.End >= end && x.Name == resName);
             if (res is null)
             {
-                res = kernel.Iomem.Insert(kernel.Iomem.Root, new IoResource(resName, start, end, ResourceFlags.Mem))
+                res = tree.Insert(tree.Root, new IoResource(resName, start, end, ResourceFlags.Mem))
                       ?? throw new FormatException($"dax region {r.Id}: {r.Range} overlaps other iomem");
             }
 
@@ -115,7 +119,10 @@ public static class MachineBuilder
                 kernel.Iomem.InsertAbove(res, new IoResource($"hmem.{r.Id}", start, end, ResourceFlags.Mem));
             }
 
-            string parent = pmem ? $"devices/platform/pmem.{r.Id}" : $"devices/platform/hmem.{r.Id}";
+            // From 7.1 ("dax/hmem: Parent dax_hmem devices", __hmem_register_device()) hmem.N is a child of the
+            // hmem_platform.0 device that found it.
+            string parent = pmem ? $"devices/platform/pmem.{r.Id}"
+                : kernel.Release.AtLeast(7, 1) ? $"devices/platform/hmem_platform.0/hmem.{r.Id}" : $"devices/platform/hmem.{r.Id}";
             var region = bus.AllocDaxRegion(r.Id, parent, start, end, (uint)Addresses.Parse(r.Align), r.TargetNode, pmem, !pmem);
             region.NumaNode = NearestOnlineNode(kernel, r.TargetNode);
             var devices = r.Devices ?? [new DaxDeviceSpec { Id = 0, Ranges = [r.Range] }];
@@ -293,7 +300,8 @@ public static class MachineBuilder
         {
             foreach (var res in list)
             {
-                Insert(kernel.Iomem, kernel.Iomem.Root, res);
+                var tree = res.Name == "Soft Reserved" ? kernel.SoftReservedTree : kernel.Iomem;
+                Insert(tree, tree.Root, res);
             }
 
             return;

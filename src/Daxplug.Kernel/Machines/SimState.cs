@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Daxplug.Kernel.Machines;
 
 /// <summary>
-/// A saved simulated kernel: the machine it booted from, its profile, and every sysfs write it has taken since
+/// A saved simulated kernel: the machine it booted from, the kernel choice, and every sysfs write it has taken since
 /// (including failed ones and fault injections under /sys/kernel/debug). The model is deterministic, so
 /// replaying the writes on a fresh boot gives back exactly the same state. Text only: where it is kept, and how
 /// safely, is the caller's business.
@@ -18,7 +18,7 @@ public static class SimState
     public static string Serialize(KernelModel kernel) => JsonSerializer.Serialize(new SimStateFile
     {
         Machine = kernel.Machine,
-        Abi = AbiProfiles.Name(kernel.Abi),
+        Kernel = kernel.Choice.Name,
         Writes = [.. kernel.Journal],
     }, MachineJsonContext.Default.SimStateFile);
 
@@ -31,7 +31,9 @@ public static class SimState
     {
         var file = JsonSerializer.Deserialize(json, MachineJsonContext.Default.SimStateFile)
                    ?? throw new FormatException("null is not a saved kernel");
-        var abi = AbiProfiles.Parse(file.Abi) ?? throw new FormatException($"abi: '{file.Abi}' is not one of {string.Join(", ", AbiProfiles.All)}");
+        // Without a kernel, the machine's release as it shipped.
+        var abi = file.Kernel is null ? (AbiProfile?)null
+            : KernelChoice.Parse(file.Kernel)?.Abi ?? throw new FormatException($"kernel: '{file.Kernel}' is not one of {KernelChoice.Names}");
         if (file.Writes is null)
         {
             throw new FormatException("writes: missing");
@@ -92,7 +94,8 @@ public sealed class SimStateFile
 {
     public MachineSpec? Machine { get; set; }
 
-    public string Abi { get; set; } = "hotplug";
+    /// <summary>The kernel choice (its release is also the machine's "kernel"; a revision names its own).</summary>
+    public string? Kernel { get; set; }
 
     public List<JournalEntry> Writes { get; set; } = [];
 }

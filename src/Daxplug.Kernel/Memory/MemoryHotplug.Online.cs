@@ -1,3 +1,4 @@
+using Daxplug.Kernel.Numa;
 using Daxplug.Kernel.Sysfs;
 
 namespace Daxplug.Kernel.Memory;
@@ -157,10 +158,20 @@ public sealed partial class MemoryHotplug
 
         var zone = ZoneForPfnRange(mem.OnlineType, mem.Nid, mem.Group, mem.StartPfn, mem.NrPages);
         await using var _ = await kernel.MemHotplugLock.Hold();
+        bool firstMemory = !kernel.NodeStates.Has(mem.Nid, NodeState.Memory);
         var rc = await OnlinePages(mem, zone);
         if (rc == Errno.None)
         {
             mem.Zone = zone;
+            // kswapd_run() and kcompactd_run() in online_pages(): a node's first memory starts its kthreads, whose
+            // task structs and stacks are allocated on the node, so in this block when it is a kernel zone; they
+            // live until the node has no memory, so the block cannot go offline (EBUSY; the 7.3 oracle, 11-13).
+            if (firstMemory && !mem.Early && ZoneTypes.IsKernel(zone.Type))
+            {
+                mem.Faults.Unmovable = true;
+            }
+
+
             // The kernel places unmovable allocations (slab, page tables) in kernel zones, so a hot-added block
             // onlined there may refuse to go offline again (the 6.18 oracle saw it in 2 of 3 boots).
             if (Params.KernelZonePinning && !mem.Early && ZoneTypes.IsKernel(zone.Type))

@@ -138,8 +138,8 @@ public sealed partial class MemoryHotplug
             arg.StatusChangeNid = zone.Nid;
         }
 
-        // Since 6.17 ("mm,memory_hotplug: remove status_change_nid_normal") hotplug leaves N_NORMAL_MEMORY alone.
-        if (ZoneTypes.IsKernel(zone.Type) && !kernel.NodeStates.Has(zone.Nid, NodeState.NormalMemory) && !kernel.Release.AtLeast(6, 17))
+        // 6.17 and 6.18 leave N_NORMAL_MEMORY alone; 7.0's online_pages() sets it again for a kernel zone.
+        if (ZoneTypes.IsKernel(zone.Type) && !kernel.NodeStates.Has(zone.Nid, NodeState.NormalMemory) && kernel.Release.TracksNormalMemory)
         {
             arg.StatusChangeNidNormal = zone.Nid;
         }
@@ -153,7 +153,7 @@ public sealed partial class MemoryHotplug
         var arg = new MemoryNotifyArg(-1, -1);
         var node = Node(zone.Nid);
         ulong present = node.PresentKernelPages;
-        if (ZoneTypes.IsKernel(zone.Type) && nrPages >= present && !kernel.Release.AtLeast(6, 17))
+        if (ZoneTypes.IsKernel(zone.Type) && nrPages >= present && kernel.Release.TracksNormalMemory)
         {
             arg.StatusChangeNidNormal = zone.Nid;
         }

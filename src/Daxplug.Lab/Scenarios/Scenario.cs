@@ -32,20 +32,21 @@ public sealed record Violation(string Kind, string Detail, int Step);
 /// </summary>
 public sealed class ScenarioRun
 {
-    // A scenario's machine description, parsed once (building a kernel only reads it).
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<ScenarioSpec, MachineSpec> Machines = new(ReferenceEqualityComparer.Instance);
+    // A scenario's machine description on a kernel, parsed once (building a kernel only reads it).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(ScenarioSpec, KernelChoice), MachineSpec> Machines = new();
 
     private readonly KernelModel kernel;
 
-    public ScenarioRun(ScenarioSpec spec, AbiProfile abi)
+    public ScenarioRun(ScenarioSpec spec, KernelChoice choice)
     {
-        kernel = MachineBuilder.Build(Machines.GetOrAdd(spec, s =>
+        kernel = MachineBuilder.Build(Machines.GetOrAdd((spec, choice), key =>
         {
-            var machine = BuiltinMachines.Load(s.Machine);
-            machine.AutoOnlineBlocks = s.BootPolicy;
-            machine.KernelZonePinning = s.KernelZonePinning;
+            var machine = BuiltinMachines.Load(key.Item1.Machine);
+            machine.AutoOnlineBlocks = key.Item1.BootPolicy;
+            machine.KernelZonePinning = key.Item1.KernelZonePinning;
+            machine.Kernel = key.Item2.Release.ToString();
             return machine;
-        }), abi);
+        }), choice.Abi);
         Spec = spec;
     }
 
