@@ -54,6 +54,11 @@ r() {
     done
 }
 
+# rl PATH... — where paths resolve (readlink -f), e.g. that a link leads where the kernel's does
+rl() {
+    for _r in "$@"; do echo "R $_r => $(readlink -f "$_r")"; done
+}
+
 # l DIR... — list directories
 l() {
     for _l in "$@"; do
@@ -207,4 +212,12 @@ needs_state() {
     [ -e $S ] && return 0
     echo "# no $S on this kernel"
     return 1
+}
+
+# x COMMAND... — run a program (daxctl, daxplug): "X COMMAND", its output and errors as "O LINE", then "X rc=N"
+x() {
+    echo "X $*"
+    _o=$("$@" 2>&1) && _rc=0 || _rc=$?
+    if [ -n "$_o" ]; then printf '%s\n' "$_o" | sed 's/^/O /'; fi
+    echo "X rc=$_rc"
 }

@@ -57,6 +57,32 @@ if [ -z "${DAXPLUG:-}" ]; then
 fi
 read -ra daxplug <<< "$DAXPLUG"
 
+# A scenario with "# userland: yes" runs daxctl and daxplug themselves: the NativeAOT daxplug (DAXPLUG_AOT, or
+# published here once) and Debian's daxctl go into the guest with every library ldd names, and come first in the
+# model's PATH, so that both sides run the same binaries.
+aot=
+userland() {
+    if [ -n "$aot" ]; then return 0; fi
+    command -v daxctl >/dev/null || { echo "run.sh: daxctl is missing (apt-get install daxctl)" >&2; exit 2; }
+    aot=${DAXPLUG_AOT:-}
+    if [ -z "$aot" ]; then
+        dotnet publish "$repo/src/Daxplug.Cli" -c Release -o "$repo/src/Daxplug.Cli/bin/oracle-aot" -v q -nologo >&2
+        aot=$repo/src/Daxplug.Cli/bin/oracle-aot/daxplug
+    fi
+    mkdir -p "$work/aot" && cp "$aot" "$work/aot/daxplug"
+}
+
+# with_libs ROOT FILE... — copy each file and the libraries ldd names to the same paths under ROOT
+with_libs() {
+    local root=$1 f lib
+    shift
+    for f in "$@"; do
+        for lib in "$f" $(ldd "$f" | grep -o '/[^ ]*'); do
+            mkdir -p "$root$(dirname "$lib")" && cp -L "$lib" "$root$lib"
+        done
+    done
+}
+
 work=$(mktemp -d /tmp/daxplug-oracle.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 if [ -n "$keep" ]; then mkdir -p "$keep"; fi
@@ -73,6 +99,11 @@ guest() {
     cp "$here/init.sh" "$root/init" && chmod +x "$root/init"
     cp "$here/lib.sh" "$root/lib.sh"
     cp "$here/scenarios/$s.sh" "$root/scenario.sh"
+    if [ "$(header "$s" userland)" = yes ]; then
+        userland
+        with_libs "$root" "$(command -v daxctl)" "$work/aot/daxplug"
+        mkdir -p "$root/usr/bin" && mv "$root$work/aot/daxplug" "$root/usr/bin/daxplug"
+    fi
     (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initrd-$s.gz"
     local auto append
     auto=$(header "$s" auto); auto=${auto:-offline}
@@ -108,7 +139,9 @@ model() {
     # the value written before the modules load, or the kernel's own default (a Kconfig choice), as the guest saw it
     if [ "$auto" = default ]; then auto=$(sed -n 's/^### auto_online_blocks at boot: //p' "$g"); fi
     sets+=(--set "autoOnlineBlocks=$auto")
-    ORACLE_KERNEL_START=$start "${daxplug[@]}" sim --machine qemu --kernel "$kernel" "${sets[@]}" exec -- \
+    local path=$PATH
+    if [ "$(header "$s" userland)" = yes ]; then userland; path=$work/aot:$PATH; fi
+    PATH=$path ORACLE_KERNEL_START=$start "${daxplug[@]}" sim --machine qemu --kernel "$kernel" "${sets[@]}" exec -- \
         "$busybox" sh -c 'echo "### begin"; . "$1"; . "$2"; echo "### end"' sh "$here/lib.sh" "$here/scenarios/$s.sh" > "$out" 2>&1
 }
 

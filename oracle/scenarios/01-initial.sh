@@ -7,6 +7,7 @@ r /sys/module/memory_hotplug/parameters/memmap_on_memory $M/crash_hotplug
 h "the dax bus"
 l $D/devices $D/drivers $D/drivers/kmem $D/drivers/device_dax
 r $D/devices/dax0.0 $D/devices/dax0.0/driver $D/devices/dax0.0/subsystem
+rl $D/devices/dax0.0 $D/devices/dax0.0/driver $D/devices/dax0.0/subsystem
 dev dax0.0
 r $D/devices/dax0.0/uevent
 h "region 0"

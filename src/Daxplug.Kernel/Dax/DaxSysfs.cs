@@ -68,6 +68,9 @@ internal static class DaxSysfs
         () => kernel.Dax.Regions.Select(r => ChildOnPath(r, path)).OfType<string>().Distinct(),
         name => kernel.Dax.Regions.FirstOrDefault(r => ChildOnPath(r, path) == name) is { } region ? PlatformDevice(kernel, region, $"{path}/{name}") : null);
 
+    // The relative way from a directory below /sys back to /sys, for the links in it ("../../../" for devices/x/y).
+    private static string ToSysRoot(string sysPath) => string.Concat(Enumerable.Repeat("../", sysPath.Count(c => c == '/') + 1));
+
     private static string? ChildOnPath(DaxRegion region, string path) =>
         region.ParentPath.StartsWith(path + "/", StringComparison.Ordinal) ? region.ParentPath[(path.Length + 1)..].Split('/')[0] : null;
 
@@ -77,7 +80,7 @@ internal static class DaxSysfs
     {
         string name = path[(path.LastIndexOf('/') + 1)..];
         string driver = name[..name.LastIndexOf('.')];
-        string up = string.Concat(Enumerable.Repeat("../", path.Count(c => c == '/') + 1));
+        string up = ToSysRoot(path);
         var dir = new KernfsDir(name);
         dir.Add(Uevent.File(kernel, "/" + path, "platform", () => $"DRIVER={driver}\nMODALIAS=platform:{driver}\n"));
         dir.Add(KernfsAttribute.ReadOnly("modalias", () => $"platform:{driver}\n"));
@@ -150,11 +153,11 @@ internal static class DaxSysfs
         dir.Add(KernfsAttribute.ReadOnly("dev", () => $"{bus.Major}:{dev.Minor}\n"));
         dir.Add(Uevent.File(kernel, "/" + dev.SysPath, "dax", () =>
             $"MAJOR={bus.Major}\nMINOR={dev.Minor}\nDEVNAME={dev.Name}\n" + (dev.Driver is { } d ? $"DRIVER={d.Name}\n" : "") + "MODALIAS=dax:t0\n"));
-        dir.Add(new KernfsLink("subsystem", "../../../../bus/dax"));
+        dir.Add(new KernfsLink("subsystem", $"{ToSysRoot(dev.SysPath)}bus/dax"));
         dir.Add(new KernfsDir("power"));
         if (dev.Driver is { } drv)
         {
-            dir.Add(new KernfsLink("driver", $"../../../../bus/dax/drivers/{drv.Name}"));
+            dir.Add(new KernfsLink("driver", $"{ToSysRoot(dev.SysPath)}bus/dax/drivers/{drv.Name}"));
         }
 
         if (dev.Driver == bus.Kmem && dev.Kmem is not null && kernel.KmemDriver.AttributeName is { } attr)
