@@ -18,7 +18,7 @@ public static class LabSpeed
         Console.WriteLine($"{"scenario",-30}{"kernel",-10}{"schedules/s (median of 5)",27}{"range",16}{"boot us",9}{"steps",7}");
         foreach (var spec in BuiltinScenarios.All.Where(s => only is null || s.Name == only))
         {
-            foreach (var abi in new[] { KernelChoice.Of(AbiProfile.Mainline), KernelChoice.Of(AbiProfile.Hotplug) })
+            foreach (var abi in new[] { KernelChoice.Of(AbiProfile.NoAttribute), KernelChoice.Of(AbiProfile.Hotplug) })
             {
                 // The daxplug controller runs real I/O code on a thread of its own: fewer schedules.
                 int n = spec.Agents.Any(a => a.Kind == "daxplug") ? 200 : 2000;

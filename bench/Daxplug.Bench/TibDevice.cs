@@ -30,7 +30,7 @@ internal static class TibDevice
             Console.WriteLine($"{KernelChoice.Of(abi).Name}: online_movable 1 TiB in {online.TotalMilliseconds:F0} ms, {unplug} in {sw.Elapsed.TotalMilliseconds:F0} ms");
         }
 
-        var m = MachineBuilder.Build(BuiltinMachines.Load("tib"), AbiProfile.Mainline);
+        var m = MachineBuilder.Build(BuiltinMachines.Load("tib"), AbiProfile.NoAttribute);
         var blocks = m.Blocks.Ids().Where(id => id >= 8192).ToArray();
         var timer = Stopwatch.StartNew();
         foreach (var id in blocks)

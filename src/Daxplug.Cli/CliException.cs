@@ -5,6 +5,6 @@ public sealed class CliException(string message, int exitCode = 1) : Exception(m
 {
     public int ExitCode { get; } = exitCode;
 
-    /// <summary>Exit code for bad usage (unknown machine, profile, argument).</summary>
+    /// <summary>Exit code for bad usage (unknown machine, kernel, argument).</summary>
     public const int Usage = 2;
 }

@@ -23,7 +23,7 @@ internal static class LabCommands
         var strategy = new Option<string>("--strategy") { Description = "random (seeded), pct (seeded, priority changes at depth 3) or dfs (every schedule with at most 2 preemptions, up to --schedules)", DefaultValueFactory = _ => "random" };
         strategy.AcceptOnlyFromAmong([.. Explorer.Strategies]);
         var jobs = new Option<int>("--jobs", "-j") { Description = "Schedules run at once, on that many threads (random and pct; default: one per core). The results do not depend on it", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var run = new Command("run", "Explore one scenario on one profile; print violations by kind with the first schedule of each, step by step");
+        var run = new Command("run", "Explore one scenario on one kernel; print violations by kind with the first schedule of each, step by step");
         foreach (var o in new Option[] { kernelOpt, scenario, schedules, seed, strategy, jobs, save })
         {
             run.Options.Add(o);

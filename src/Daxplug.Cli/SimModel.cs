@@ -6,7 +6,7 @@ using Daxplug.Kernel.Machines;
 namespace Daxplug.Cli;
 
 /// <summary>
-/// How sim verbs and --sim get their kernel: a fresh boot of a machine and profile, or a state file's saved one.
+/// How sim verbs and --sim get their kernel: a fresh boot of a machine as a kernel, or a state file's saved one.
 /// A state file is replaced atomically (never torn), and one that cannot be read is reported and left alone.
 /// </summary>
 internal static class SimModel

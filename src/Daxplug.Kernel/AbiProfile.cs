@@ -2,12 +2,12 @@ namespace Daxplug.Kernel;
 
 /// <summary>
 /// How dax/kmem lets userland hot-plug a whole device: the kernel variants the model has (DESIGN.md "ABI profiles").
-/// Users name them through <see cref="KernelChoice"/>: a release brings its own (7.3: StateV7, before: Mainline).
+/// Users name them through <see cref="KernelChoice"/>: a release brings its own (7.3: StateV7, before: NoAttribute).
 /// </summary>
 public enum AbiProfile
 {
     /// <summary>No attribute: per-block control only (every release before 7.3).</summary>
-    Mainline,
+    NoAttribute,
 
     /// <summary>The series' cover-letter contract: an atomic "hotplug" attribute.</summary>
     Hotplug,

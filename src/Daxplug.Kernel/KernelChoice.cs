@@ -17,14 +17,14 @@ public sealed record KernelChoice(string Name, KernelRelease Release, AbiProfile
     public static IReadOnlyList<KernelChoice> Known { get; } =
     [
         new("7.3", Merged, AbiProfile.StateV7, "Linux 7.3: the series as merged, daxX.Y/state (the default)"),
-        new("7.2", LastWithout, AbiProfile.Mainline, "Linux 7.2, the last release without the series: per-block control only"),
-        new("6.18", new(6, 18), AbiProfile.Mainline, "Linux 6.18, without the series"),
-        new("6.12", new(6, 12), AbiProfile.Mainline, "Linux 6.12, without the series"),
-        new("6.1", new(6, 1), AbiProfile.Mainline, "Linux 6.1, without the series"),
+        new("7.2", LastWithout, AbiProfile.NoAttribute, "Linux 7.2, the last release without the series: per-block control only"),
+        new("6.18", new(6, 18), AbiProfile.NoAttribute, "Linux 6.18, without the series"),
+        new("6.12", new(6, 12), AbiProfile.NoAttribute, "Linux 6.12, without the series"),
+        new("6.1", new(6, 1), AbiProfile.NoAttribute, "Linux 6.1, without the series"),
         new("hotplug", LastWithout, AbiProfile.Hotplug, "revision: the cover letter's contract, an atomic daxX.Y/hotplug (on 7.2)"),
         new("hotplug-v3", LastWithout, AbiProfile.HotplugV3, "revision: v3 as posted, defects included, daxX.Y/hotplug (on 7.2)"),
         new("state-v7", Merged, AbiProfile.StateV7, "revision: v7 as merged, daxX.Y/state (on 7.3, where it is 7.3)"),
-        new("none", LastWithout, AbiProfile.Mainline, "revision: no attribute at all (on 7.2, where it is 7.2)"),
+        new("none", LastWithout, AbiProfile.NoAttribute, "revision: no attribute at all (on 7.2, where it is 7.2)"),
     ];
 
     /// <summary>Linux 7.3.</summary>
@@ -61,7 +61,7 @@ public sealed record KernelChoice(string Name, KernelRelease Release, AbiProfile
     /// <summary>A release as it shipped: the series' state attribute from 7.3, none before.</summary>
     public static KernelChoice Of(KernelRelease release) =>
         Known.FirstOrDefault(k => !k.IsRevision && k.Release == release)
-        ?? new(release.ToString(), release, release.CompareTo(Merged) >= 0 ? AbiProfile.StateV7 : AbiProfile.Mainline, $"Linux {release}");
+        ?? new(release.ToString(), release, release.CompareTo(Merged) >= 0 ? AbiProfile.StateV7 : AbiProfile.NoAttribute, $"Linux {release}");
 
     /// <summary>What a kernel model is: its release as shipped, else the revision on that release.</summary>
     public static KernelChoice Of(KernelRelease release, AbiProfile abi)

@@ -12,7 +12,7 @@ public sealed class ControllerTests : IDisposable
 
     public void Dispose() => tmp.Dispose();
 
-    public static TheoryData<AbiProfile> Profiles => [AbiProfile.Mainline, AbiProfile.Hotplug, AbiProfile.HotplugV3, AbiProfile.StateV7];
+    public static TheoryData<AbiProfile> Profiles => [AbiProfile.NoAttribute, AbiProfile.Hotplug, AbiProfile.HotplugV3, AbiProfile.StateV7];
 
     /// <summary>dax1.0 (two ranges) online in Movable on any profile (v3 gets there at boot).</summary>
     private (TestSysfs Sysfs, Controller Controller) OnlineMovable(AbiProfile abi)
@@ -68,7 +68,7 @@ public sealed class ControllerTests : IDisposable
         var dev = Discover.Device(s, "dax1.0")!;
         Assert.Equal("unplugged", dev.State);
         Assert.Empty(dev.Blocks);
-        if (abi == AbiProfile.Mainline)
+        if (abi == AbiProfile.NoAttribute)
         {
             // Without the attribute, unplugged means unbound from kmem; coming back is a reconfigure.
             Assert.Null(dev.Driver);
@@ -141,7 +141,7 @@ public sealed class ControllerTests : IDisposable
     [Fact]
     public void Mainline_PerBlock_OnlineKernelThenMovable_TheNodesFirstBlockStays()
     {
-        var s = TestSysfs.Boot(AbiProfile.Mainline);
+        var s = TestSysfs.Boot(AbiProfile.NoAttribute);
         var c = new Controller(s, new StateDir(tmp.Path));
         Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", "online_kernel").Code);
         Assert.Equal("online_kernel", Discover.Device(s, "dax1.0")!.State);
@@ -156,8 +156,8 @@ public sealed class ControllerTests : IDisposable
     }
 
     [Theory]
-    [InlineData(AbiProfile.Mainline, 1030)]
-    [InlineData(AbiProfile.Mainline, 1200)]
+    [InlineData(AbiProfile.NoAttribute, 1030)]
+    [InlineData(AbiProfile.NoAttribute, 1200)]
     [InlineData(AbiProfile.Hotplug, 1030)]
     [InlineData(AbiProfile.Hotplug, 1200)]
     [InlineData(AbiProfile.HotplugV3, 1030)]
@@ -187,7 +187,7 @@ public sealed class ControllerTests : IDisposable
             Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", "unplugged").Code);
         }
 
-        if (abi == AbiProfile.Mainline)
+        if (abi == AbiProfile.NoAttribute)
         {
             // Mainline: bring it back offline (rebind) and fail the per-block online in range 2.
             s.Poke("/sys/bus/dax/drivers/kmem/bind", "dax1.0");
@@ -247,7 +247,7 @@ public sealed class ControllerTests : IDisposable
     [Fact]
     public void Mainline_CompetingOnliner_IsDetectedAndRolledBack()
     {
-        var (s, c) = OnlineMovable(AbiProfile.Mainline);
+        var (s, c) = OnlineMovable(AbiProfile.NoAttribute);
         var before = Blocks(s, "dax1.0");
         // A udev-style onliner re-onlines memory1024 (kernel zone) right after daxplug offlines memory1030.
         s.AfterWrite = (path, value) =>
@@ -268,7 +268,7 @@ public sealed class ControllerTests : IDisposable
     [Fact]
     public void Recover_AfterACrashMidTransaction_RestoresTheSnapshot()
     {
-        var (s, _) = OnlineMovable(AbiProfile.Mainline);
+        var (s, _) = OnlineMovable(AbiProfile.NoAttribute);
         var before = Blocks(s, "dax1.0");
         var state = new StateDir(tmp.Path);
         s.AfterWrite = (path, _) =>
@@ -301,6 +301,6 @@ public sealed class ControllerTests : IDisposable
         Assert.Equal(AttributeKind.Hotplug, dev.Attribute!.Kind);
         Assert.Equal("offline", dev.State);
         Assert.Equal(AttributeKind.State, Discover.Device(TestSysfs.Boot(AbiProfile.StateV7), "dax1.0")!.Attribute!.Kind);
-        Assert.Null(Discover.Device(TestSysfs.Boot(AbiProfile.Mainline), "dax1.0")!.Attribute);
+        Assert.Null(Discover.Device(TestSysfs.Boot(AbiProfile.NoAttribute), "dax1.0")!.Attribute);
     }
 }

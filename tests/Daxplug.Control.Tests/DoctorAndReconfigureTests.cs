@@ -43,7 +43,7 @@ public sealed class DoctorAndReconfigureTests : IDisposable
             ("usr/lib/udev/rules.d/98-kexec.rules", "SUBSYSTEM==\"memory\", ACTION==\"online\", RUN+=\"/bin/systemctl try-restart kdump.service\"\n"),
             ("etc/daxctl.conf.d/dax.conf", "[reconfigure-device unique_identifier]\nnvdimm.uuid = 1\nmode = system-ram\n"),
             ("proc/cmdline", "BOOT_IMAGE=/vmlinuz memhp_default_state=online quiet\n"));
-        var s = TestSysfs.Boot(AbiProfile.Mainline, "online_movable");
+        var s = TestSysfs.Boot(AbiProfile.NoAttribute, "online_movable");
         var findings = Checkup.Run(s, root);
         Assert.Contains(findings, f => f.Severity == Severity.Warning && f.Where == "/usr/lib/udev/rules.d/40-redhat.rules:5");
         Assert.DoesNotContain(findings, f => f.Where.Contains("80-hotplug-cpu-mem", StringComparison.Ordinal));
@@ -57,12 +57,12 @@ public sealed class DoctorAndReconfigureTests : IDisposable
     [Fact]
     public void Doctor_CleanMachine_FindsNothing()
     {
-        var s = TestSysfs.Boot(AbiProfile.Mainline);
+        var s = TestSysfs.Boot(AbiProfile.NoAttribute);
         Assert.Empty(Checkup.Run(s, Root(("proc/cmdline", "quiet\n"))));
     }
 
     [Theory]
-    [InlineData(AbiProfile.Mainline)]
+    [InlineData(AbiProfile.NoAttribute)]
     [InlineData(AbiProfile.Hotplug)]
     public void Reconfigure_RoundTrip_LikeDaxctl(AbiProfile abi)
     {
@@ -98,7 +98,7 @@ public sealed class DoctorAndReconfigureTests : IDisposable
     public void Reconfigure_ToSystemRamAfterALeak_RestoresDevdaxOrSaysWhere()
     {
         // Mainline: a kmem unbind with an online block leaks the range; kmem cannot bind again until reboot.
-        var s = TestSysfs.Boot(AbiProfile.Mainline);
+        var s = TestSysfs.Boot(AbiProfile.NoAttribute);
         s.Poke("/sys/devices/system/memory/memory1030/state", "online_movable");
         s.Poke("/sys/bus/dax/drivers/kmem/remove_id", "dax1.0");
         s.Poke("/sys/bus/dax/drivers/kmem/unbind", "dax1.0");

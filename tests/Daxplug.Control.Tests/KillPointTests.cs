@@ -23,8 +23,8 @@ public sealed class KillPointTests : IDisposable
     private sealed class Killed() : Exception("killed");
 
     [Theory]
-    [InlineData(AbiProfile.Mainline, "offline", "online_movable")]
-    [InlineData(AbiProfile.Mainline, "online_movable", "unplugged")]
+    [InlineData(AbiProfile.NoAttribute, "offline", "online_movable")]
+    [InlineData(AbiProfile.NoAttribute, "online_movable", "unplugged")]
     [InlineData(AbiProfile.Hotplug, "online_movable", "unplugged")]
     public void KilledAnywhere_AnotherSetRefuses_RecoverLeavesTheDeviceWhole(AbiProfile abi, string from, string to)
     {
@@ -72,7 +72,7 @@ public sealed class KillPointTests : IDisposable
     }
 
     [Theory]
-    [InlineData(AbiProfile.Mainline)]
+    [InlineData(AbiProfile.NoAttribute)]
     [InlineData(AbiProfile.Hotplug)]
     public void RecoverKilledAnywhere_ThenRecoverAgain_LeavesTheDeviceWhole(AbiProfile abi)
     {

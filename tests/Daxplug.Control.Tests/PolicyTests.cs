@@ -50,7 +50,7 @@ public sealed class PolicyTests : IDisposable
     }
 
     [Theory]
-    [InlineData(AbiProfile.Mainline)]
+    [InlineData(AbiProfile.NoAttribute)]
     [InlineData(AbiProfile.Hotplug)]
     [InlineData(AbiProfile.StateV7)]
     public void Apply_ConvergesAndIsIdempotent(AbiProfile abi)

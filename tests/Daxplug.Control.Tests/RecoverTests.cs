@@ -20,7 +20,7 @@ public sealed class RecoverTests : IDisposable
     [Fact]
     public void AJournalListingBlocksOutsideTheDevice_IsRefused_AndBootMemoryIsUntouched()
     {
-        var s = TestSysfs.Boot(AbiProfile.Mainline);
+        var s = TestSysfs.Boot(AbiProfile.NoAttribute);
         var dir = new StateDir(tmp.Path);
         // A journal that names dax0.0 but lists two blocks of boot memory, as offline before the transaction.
         dir.Journal(s).Write(new JournalRecord(s.Describe, "dax0.0", "online_movable", DateTimeOffset.UtcNow,
@@ -36,7 +36,7 @@ public sealed class RecoverTests : IDisposable
     [Fact]
     public void KilledRightAfterTheUnbindOfAnUnplug_RecoverSeesItCompleted_InOneShortLine()
     {
-        var s = TestSysfs.Boot(AbiProfile.Mainline, machine: "tib");
+        var s = TestSysfs.Boot(AbiProfile.NoAttribute, machine: "tib");
         var dir = new StateDir(tmp.Path);
         var c = new Controller(s, dir);
         Assert.Equal(OutcomeCode.Done, c.Set("dax0.0", "online_movable").Code);
@@ -62,7 +62,7 @@ public sealed class RecoverTests : IDisposable
     {
         // Mainline, dax0.0 unplugged (kmem unbound, 256 blocks gone) but a journal says an online_movable was under
         // way from all-online: nothing but an unplug removes blocks, so the journal and the device disagree.
-        var s = TestSysfs.Boot(AbiProfile.Mainline);
+        var s = TestSysfs.Boot(AbiProfile.NoAttribute);
         var dir = new StateDir(tmp.Path);
         var c = new Controller(s, dir);
         var blocks = Discover.Device(s, "dax0.0")!.Blocks.Select(b => new BlockSnapshot(b.Id, true, "Normal")).ToList();
@@ -100,7 +100,7 @@ public sealed class RecoverTests : IDisposable
     [Fact]
     public void WithRecoverFirst_TheInterruptedTransactionIsUndone_ThenTheNewOneRuns()
     {
-        var s = TestSysfs.Boot(AbiProfile.Mainline);
+        var s = TestSysfs.Boot(AbiProfile.NoAttribute);
         var dir = new StateDir(tmp.Path);
         var c = new Controller(s, dir);
         Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", "online_movable").Code);
@@ -127,7 +127,7 @@ public sealed class RecoverTests : IDisposable
     [Fact]
     public void ABlockMovedAgainWhileRecoverPutsItBack_IsReported_AndTheJournalStays()
     {
-        var s = TestSysfs.Boot(AbiProfile.Mainline);
+        var s = TestSysfs.Boot(AbiProfile.NoAttribute);
         var dir = new StateDir(tmp.Path);
         var c = new Controller(s, dir);
         Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", "online_movable").Code);
@@ -161,7 +161,7 @@ public sealed class RecoverTests : IDisposable
     [InlineData("online_movable")]
     public void AJournalThatListsNoBlocks_NeverUnplugsAnOnlineDevice(string target)
     {
-        var s = TestSysfs.Boot(AbiProfile.Mainline);
+        var s = TestSysfs.Boot(AbiProfile.NoAttribute);
         var dir = new StateDir(tmp.Path);
         var c = new Controller(s, dir);
         Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", "online_movable").Code);
@@ -187,7 +187,7 @@ public sealed class RecoverTests : IDisposable
     public void OnThisMachinesKernel_AJournalWrittenForAModel_IsRefused()
     {
         // An older daxplug kept --sim's journal in transaction.json too: it must never be applied to /sys.
-        var s = TestSysfs.Boot(AbiProfile.Mainline);
+        var s = TestSysfs.Boot(AbiProfile.NoAttribute);
         s.IsHost = true;
         var dir = new StateDir(tmp.Path);
         Assert.Equal("transaction.json", Path.GetFileName(dir.Journal(s).Path));
@@ -202,7 +202,7 @@ public sealed class RecoverTests : IDisposable
     [Fact]
     public void DryRun_OfWhatIsAlreadyTrue_SaysSo()
     {
-        var s = TestSysfs.Boot(AbiProfile.Mainline);
+        var s = TestSysfs.Boot(AbiProfile.NoAttribute);
         var c = new Controller(s, new StateDir(tmp.Path));
         Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", "online_movable").Code);
         Assert.Equal("dax1.0: already online_movable: would do nothing", c.Plan("dax1.0", "online_movable").Message);
@@ -213,7 +213,7 @@ public sealed class RecoverTests : IDisposable
     public void ADeviceUnboundMeanwhile_IsRefusedUnderTheLock_NotReportedAsDone()
     {
         // Item 5 of issue 14: a set that waited for another daxplug's unplug must look at the device again.
-        var s = TestSysfs.Boot(AbiProfile.Mainline);
+        var s = TestSysfs.Boot(AbiProfile.NoAttribute);
         var c = new Controller(s, new StateDir(tmp.Path));
         Assert.Equal(OutcomeCode.Done, c.Set("dax0.0", "unplugged").Code);
         var outcome = c.Set("dax0.0", "online_movable");

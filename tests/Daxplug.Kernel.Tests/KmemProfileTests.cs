@@ -50,7 +50,7 @@ public class KmemProfileTests
     [Fact]
     public void Mainline_HasNoAttribute()
     {
-        var k = Machine(AbiProfile.Mainline);
+        var k = Machine(AbiProfile.NoAttribute);
         Assert.Equal(Errno.ENOENT, k.Sysfs.Read($"{Dev1}/hotplug", out _));
         Assert.Equal(Errno.ENOENT, k.Sysfs.Read($"{Dev1}/state", out _));
         Assert.Equal("offline", k.State(1024));
@@ -59,7 +59,7 @@ public class KmemProfileTests
     [Fact]
     public void Mainline_UnbindWithOnlineBlock_LeaksAndEveryRebindIsEbusy()
     {
-        var k = Machine(AbiProfile.Mainline);
+        var k = Machine(AbiProfile.NoAttribute);
         Assert.Equal(Errno.None, k.Echo("/sys/devices/system/memory/memory1030/state", "online_movable"));
         Assert.Equal(Errno.None, k.Echo($"{Kmem}/unbind", "dax1.0"));
         Assert.Contains(k.Log.Records, r => r.Text == "removing memory fails, because memory [0x0000002030000000-0x0000002037ffffff] is onlined");
@@ -83,7 +83,7 @@ public class KmemProfileTests
     [Fact]
     public void Mainline_CleanUnbindAndRebindWithPolicy()
     {
-        var k = Machine(AbiProfile.Mainline);
+        var k = Machine(AbiProfile.NoAttribute);
         Assert.Equal(Errno.None, k.Echo($"{Kmem}/unbind", "dax1.0"));
         Assert.All(Dax1Blocks, b => Assert.Null(k.Blocks.Find(b)));
         Assert.Equal(Errno.ENOENT, k.Sysfs.Read("/sys/devices/system/node/node3/cpulist", out _));
@@ -306,7 +306,7 @@ public class KmemProfileTests
     {
         var spec = BuiltinMachines.Load("default");
         spec.DaxRegions[1].Devices![0].Ranges = ["0x2000000000-0x21ffffffff", "0x2400000000-0x2401ffffff"];
-        var k = MachineBuilder.Build(spec, AbiProfile.Mainline);
+        var k = MachineBuilder.Build(spec, AbiProfile.NoAttribute);
         Assert.Contains(k.Log.Records, r => r.Text == "kmem dax1.0: mapping1: 0x2400000000-0x2401ffffff too small after alignment");
         Assert.Equal(64, k.Hotplug.BlocksOnNode(3));
         k.AssertConsistent();

@@ -22,7 +22,7 @@ public partial class OracleTranscriptTests
         spec.Kernel = release;
         spec.DaxMajor = daxMajor;
         spec.Unmovable = [kernelImage];
-        var k = MachineBuilder.Build(spec, AbiProfile.Mainline);
+        var k = MachineBuilder.Build(spec, AbiProfile.NoAttribute);
         var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Golden", transcript));
         int start = Array.FindIndex(lines, l => l.StartsWith("### dax bus after modules", StringComparison.Ordinal));
         Assert.True(start > 0);

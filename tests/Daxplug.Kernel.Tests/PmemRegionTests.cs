@@ -8,7 +8,7 @@ public class PmemRegionTests
 {
     private const string Dev = "/sys/bus/dax/devices/dax5.0";
 
-    private static KernelModel Pmem(AbiProfile abi = AbiProfile.Mainline)
+    private static KernelModel Pmem(AbiProfile abi = AbiProfile.NoAttribute)
     {
         var spec = SmallSpec();
         spec.DaxRegions = [new DaxRegionSpec { Id = 5, Kind = "pmem", Range = "0x200000000-0x23fffffff", TargetNode = 1 }];

@@ -74,14 +74,14 @@ public class BuiltinScenarioTests
         var scoped = BuiltinScenarios.All.Where(s => s.Abis is not null).ToList();
         Assert.Equal(["daxctl-devdax-vs-udev", "rebind-vs-udev-vs-kdump"], scoped.Select(s => s.Name));
         Assert.All(scoped, s => Assert.All(s.Agents, a => Assert.Contains(a.Kind, new[] { "daxctl-devdax", "udev-onliner", "kmem-rebind", "kdump-reader" })));
-        Assert.All(scoped, s => Assert.Equal([AbiProfile.Mainline, AbiProfile.HotplugV3], s.Abis!));
+        Assert.All(scoped, s => Assert.Equal([AbiProfile.NoAttribute, AbiProfile.HotplugV3], s.Abis!));
     }
 
     [Fact]
     public void Mainline_DaxctlAgainstAUdevOnliner_StrandsMemoryInSomeSchedules()
     {
         // The window is one lock hand-over wide: DFS (fewest preemptions first) reaches it early.
-        var found = Explorer.Explore(BuiltinScenarios.Find("daxctl-devdax-vs-udev")!, KernelChoice.Of(AbiProfile.Mainline), "dfs", 300).ByKind;
+        var found = Explorer.Explore(BuiltinScenarios.Find("daxctl-devdax-vs-udev")!, KernelChoice.Of(AbiProfile.NoAttribute), "dfs", 300).ByKind;
         Assert.True(found.TryGetValue("stranded", out var stranded), "no schedule stranded memory");
         Assert.InRange(stranded.Count, 1, 299);
     }
@@ -123,8 +123,8 @@ public class SavedScheduleTests
     {
         // 600 schedules: more than one batch of the parallel explorer.
         var spec = BuiltinScenarios.Find("unplug-vs-udev-vs-kdump")!;
-        var one = Explorer.Explore(spec, KernelChoice.Of(AbiProfile.Mainline), strategy, 600, jobs: 1);
-        var three = Explorer.Explore(spec, KernelChoice.Of(AbiProfile.Mainline), strategy, 600, jobs: 3);
+        var one = Explorer.Explore(spec, KernelChoice.Of(AbiProfile.NoAttribute), strategy, 600, jobs: 1);
+        var three = Explorer.Explore(spec, KernelChoice.Of(AbiProfile.NoAttribute), strategy, 600, jobs: 3);
         Assert.NotEmpty(one.ByKind);
         Assert.Equal(one.ByKind.Keys.Order(), three.ByKind.Keys.Order());
         foreach (var (kind, (count, first)) in one.ByKind)

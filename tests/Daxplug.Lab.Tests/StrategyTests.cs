@@ -13,10 +13,10 @@ public class StrategyTests
     public void Pct_SameSeedSameSchedule_AndItReplays()
     {
         var spec = Scenario("daxctl-devdax-vs-udev");
-        var a = Explorer.RunOne(spec, KernelChoice.Of(AbiProfile.Mainline), new PctStrategy(7, 3, 100), 7);
-        var b = Explorer.RunOne(spec, KernelChoice.Of(AbiProfile.Mainline), new PctStrategy(7, 3, 100), 7);
+        var a = Explorer.RunOne(spec, KernelChoice.Of(AbiProfile.NoAttribute), new PctStrategy(7, 3, 100), 7);
+        var b = Explorer.RunOne(spec, KernelChoice.Of(AbiProfile.NoAttribute), new PctStrategy(7, 3, 100), 7);
         Assert.Equal(a.Trace, b.Trace);
-        var replay = Explorer.RunOne(spec, KernelChoice.Of(AbiProfile.Mainline), new ReplayStrategy(a.Trace.Select(t => t.Agent).ToList()), 7);
+        var replay = Explorer.RunOne(spec, KernelChoice.Of(AbiProfile.NoAttribute), new ReplayStrategy(a.Trace.Select(t => t.Agent).ToList()), 7);
         Assert.Equal(a.Log, replay.Log);
     }
 
@@ -24,8 +24,8 @@ public class StrategyTests
     public void Pct_FindsTheSplitRaceMoreOftenThanRandom()
     {
         var spec = Scenario("unplug-vs-udev");
-        int random = Explorer.Explore(spec, KernelChoice.Of(AbiProfile.Mainline), "random", 100).ByKind.GetValueOrDefault("split").Count;
-        int pct = Explorer.Explore(spec, KernelChoice.Of(AbiProfile.Mainline), "pct", 100).ByKind.GetValueOrDefault("split").Count;
+        int random = Explorer.Explore(spec, KernelChoice.Of(AbiProfile.NoAttribute), "random", 100).ByKind.GetValueOrDefault("split").Count;
+        int pct = Explorer.Explore(spec, KernelChoice.Of(AbiProfile.NoAttribute), "pct", 100).ByKind.GetValueOrDefault("split").Count;
         Assert.True(pct > random && pct >= 10, $"pct {pct}, random {random} of 100");
     }
 
@@ -34,7 +34,7 @@ public class StrategyTests
     {
         var spec = Scenario("daxctl-devdax-vs-udev");
         // No preemptions: one schedule per choice of who starts (plus choices where an agent blocks or ends).
-        var none = Explorer.Explore(spec, KernelChoice.Of(AbiProfile.Mainline), "dfs", 1000, dfsBound: 0);
+        var none = Explorer.Explore(spec, KernelChoice.Of(AbiProfile.NoAttribute), "dfs", 1000, dfsBound: 0);
         Assert.True(none.Exhausted);
         Assert.InRange(none.Schedules, 2, 20);
 
@@ -43,7 +43,7 @@ public class StrategyTests
         for (int i = 0; i < 30 && prefix is not null; i++)
         {
             var dfs = new DfsStrategy(prefix);
-            var result = Explorer.RunOne(spec, KernelChoice.Of(AbiProfile.Mainline), dfs, i);
+            var result = Explorer.RunOne(spec, KernelChoice.Of(AbiProfile.NoAttribute), dfs, i);
             Assert.True(traces.Add(string.Join(",", result.Trace.Select(t => t.Agent))), $"schedule {i} repeats an earlier one");
             Assert.True(dfs.Steps.Count(s => s.PreviousRunnable && s.Position > 0) <= 1);
             prefix = dfs.NextPrefix(1);
@@ -56,7 +56,7 @@ public class StrategyTests
     [InlineData("daxplug-unplug-vs-zone-mover", "random")]
     public void Mainline_DaxplugHasNoUndetectedViolation_WhereDaxctlStrandsMemory(string scenario, string strategy)
     {
-        var found = Explorer.Explore(Scenario(scenario), KernelChoice.Of(AbiProfile.Mainline), strategy, 60);
+        var found = Explorer.Explore(Scenario(scenario), KernelChoice.Of(AbiProfile.NoAttribute), strategy, 60);
         Assert.Empty(found.ByKind);
         Assert.NotEmpty(found.Reported); // it does fail in some schedules, and says so (exit 1 or 3)
         Assert.All(found.Reported.Keys, k => Assert.Matches("^daxplug-exit-[13]$", k));
@@ -65,7 +65,7 @@ public class StrategyTests
     [Fact]
     public void Mainline_DaxctlInTheSameRace_StrandsSilently()
     {
-        var found = Explorer.Explore(Scenario("daxctl-devdax-vs-udev"), KernelChoice.Of(AbiProfile.Mainline), "dfs", 60);
+        var found = Explorer.Explore(Scenario("daxctl-devdax-vs-udev"), KernelChoice.Of(AbiProfile.NoAttribute), "dfs", 60);
         Assert.True(found.ByKind.ContainsKey("stranded"));
     }
 
@@ -81,14 +81,14 @@ public class StrategyTests
     [Fact]
     public void Mainline_PerBlockUnplugAgainstAnOnliner_LeavesASplitDeviceNobodyReports()
     {
-        var found = Explorer.Explore(Scenario("unplug-vs-udev"), KernelChoice.Of(AbiProfile.Mainline), "pct", 100);
+        var found = Explorer.Explore(Scenario("unplug-vs-udev"), KernelChoice.Of(AbiProfile.NoAttribute), "pct", 100);
         Assert.True(found.ByKind.ContainsKey("split"), "no split device in 100 PCT schedules");
         Assert.Contains("some blocks online, some offline", found.ByKind["split"].First.Violations.First(v => v.Kind == "split").Detail);
         Assert.Empty(Explorer.Explore(Scenario("unplug-vs-udev"), KernelChoice.Of(AbiProfile.Hotplug), "pct", 100).ByKind);
     }
 
     [Theory]
-    [InlineData(AbiProfile.Mainline)]
+    [InlineData(AbiProfile.NoAttribute)]
     [InlineData(AbiProfile.StateV7)]
     public void KmemRebindAgainstAnOnliner_StrandsOnEveryProfile_AndReadsStayClean(AbiProfile abi)
     {

@@ -5,7 +5,7 @@ using Daxplug.Kernel.Resource;
 namespace Daxplug.Kernel.Dax;
 
 /// <summary>
-/// The series' per-device state: UNPLUGGED (-1) or an mmop value. Mainline kmem has no state.
+/// The series' per-device state: UNPLUGGED (-1) or an mmop value. kmem before 7.3 has no state.
 /// </summary>
 public enum KmemState
 {

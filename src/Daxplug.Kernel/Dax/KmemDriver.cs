@@ -36,7 +36,7 @@ public sealed partial class KmemDriver(KernelModel kernel)
 
         // Models mt_calc_adistance(): the firmware's value for the node, else kmem's default.
         int adist = kernel.NodeAdistance(node) ?? MemoryTiers.AdistanceDaxDefault;
-        // The series' patch 1 shares one type per adistance (mt_get_memory_type); mainline and v4+ keep kmem's list.
+        // The series' patch 1 shares one type per adistance (mt_get_memory_type); releases and v4+ keep kmem's list.
         var mtype = Abi is AbiProfile.Hotplug or AbiProfile.HotplugV3
             ? await kernel.Tiers.MtGetMemoryType(adist)
             : MemoryTiers.MtFindAllocMemoryType(adist, kmemMemoryTypes);
@@ -73,7 +73,7 @@ public sealed partial class KmemDriver(KernelModel kernel)
         {
             AbiProfile.HotplugV3 => await ProbeV3(dev, data),
             AbiProfile.StateV7 => await ProbeV7(dev, data),
-            _ => await ProbeMainline(dev, data),
+            _ => await ProbeNoAttribute(dev, data),
         };
         if (rc != Errno.None)
         {
@@ -98,7 +98,7 @@ public sealed partial class KmemDriver(KernelModel kernel)
 
         bool freed = Abi switch
         {
-            AbiProfile.Mainline => await RemoveMainline(dev, data),
+            AbiProfile.NoAttribute => await RemoveNoAttribute(dev, data),
             AbiProfile.HotplugV3 => await RemoveV3(dev, data),
             _ => await RemoveV7(dev, data),
         };
@@ -108,9 +108,9 @@ public sealed partial class KmemDriver(KernelModel kernel)
         }
     }
 
-    // Models the mainline per-range loop of dev_dax_kmem_probe(): reserve, mark System RAM, add; a failure
+    // Models the per-range loop of dev_dax_kmem_probe() before 7.3: reserve, mark System RAM, add; a failure
     // before anything was mapped fails the probe, later ones are skipped.
-    private async ValueTask<Errno> ProbeMainline(DevDax dev, KmemData data)
+    private async ValueTask<Errno> ProbeNoAttribute(DevDax dev, KmemData data)
     {
         int mapped = 0;
         for (int i = 0; i < dev.Ranges.Count; i++)
@@ -148,14 +148,14 @@ public sealed partial class KmemDriver(KernelModel kernel)
             mapped++;
         }
 
-        // The contract profile reads its state from the blocks; mainline has none.
+        // The contract profile reads its state from the blocks; releases before 7.3 have none.
         data.State = (KmemState)kernel.Params.AutoOnlineBlocks;
         return Errno.None;
     }
 
-    // Models mainline dev_dax_kmem_remove(): remove_memory() per range, never offlining; an online block leaks
+    // Models dev_dax_kmem_remove() before 7.3: remove_memory() per range, never offlining; an online block leaks
     // the range until reboot. Returns whether the data was freed.
-    private async ValueTask<bool> RemoveMainline(DevDax dev, KmemData data)
+    private async ValueTask<bool> RemoveNoAttribute(DevDax dev, KmemData data)
     {
         int success = 0;
         for (int i = 0; i < dev.Ranges.Count; i++)

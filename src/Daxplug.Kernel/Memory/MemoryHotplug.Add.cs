@@ -22,7 +22,7 @@ public sealed partial class MemoryHotplug
     private readonly Dictionary<int, int> blocksPerGroup = [];
 
     // Models add_memory_driver_managed(); onlineType is the series' explicit type (patch 5,
-    // __add_memory_driver_managed), null meaning mhp_get_default_online_type() as in mainline.
+    // __add_memory_driver_managed), null meaning mhp_get_default_online_type() as before 7.3.
     public async ValueTask<Errno> AddMemoryDriverManaged(int nidOrMgid, ulong start, ulong size, string resourceName, MhpFlags flags,
         OnlineType? onlineType = null)
     {

@@ -12,7 +12,7 @@ public sealed record AgentSpec(string Kind, string Device, IReadOnlyList<long>? 
 /// <summary>
 /// A scenario as data: a machine, how it boots, the agents that race, and the profiles it is about (null: every
 /// profile). A scenario whose agents only know the per-block ABI (daxctl v81, a kmem rebind without unplugging
-/// first) is about the kernels such userland runs against today: mainline, and v3 whose unbind it exercises.
+/// first) is about the kernels such userland runs against today: releases without the series, and v3 whose unbind it exercises.
 /// </summary>
 public sealed record ScenarioSpec(string Name, string Machine, string BootPolicy, bool KernelZonePinning, IReadOnlyList<AgentSpec> Agents,
     IReadOnlyList<AbiProfile>? Abis = null)
@@ -153,7 +153,7 @@ public sealed class ScenarioRun
             return;
         }
 
-        // Mainline: daxctl reconfigure-device -m devdax -f: offline each block, stop at the first error.
+        // Without the attribute: daxctl reconfigure-device -m devdax -f: offline each block, stop at the first error.
         foreach (var mem in dev.Kmem is { } d ? kernel.KmemDriver.Blocks(dev, d).ToList() : [])
         {
             if (mem.State != Daxplug.Kernel.Memory.MemoryBlockState.Offline && await Write(agent.Kind, $"/sys/devices/system/memory/memory{mem.Id}/state", "offline") < 0)
