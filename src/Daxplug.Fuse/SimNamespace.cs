@@ -52,6 +52,9 @@ public static class SimNamespace
     /// </summary>
     public static int Run(KernelModel kernel, IReadOnlyList<string> command, TextWriter log)
     {
+        // Once the FUSE server runs, this process is in / (libfuse changes directory): the command runs where the
+        // caller was.
+        var cwd = Environment.CurrentDirectory;
         var root = Directory.CreateTempSubdirectory("daxplug-ns-").FullName;
         Check(Interop.Libc.Mount("daxplug", root, "tmpfs", 0, "mode=0700"), $"mount tmpfs on {root}");
         try
@@ -88,7 +91,7 @@ public static class SimNamespace
 
             MountDev(kernel, Path.Combine(root, "dev"));
             Check(Interop.Libc.Mknod(Path.Combine(root, "ready"), SIfIfo | 0x180, 0), "mkfifo ready");
-            return Exec(root, command, log, () => RemoveScaffolding(root));
+            return Exec(root, cwd, command, log, () => RemoveScaffolding(root));
         }
         finally
         {
@@ -150,7 +153,7 @@ public static class SimNamespace
 
     }
 
-    private static int Exec(string root, IReadOnlyList<string> command, TextWriter log, Action boundInChild)
+    private static int Exec(string root, string cwd, IReadOnlyList<string> command, TextWriter log, Action boundInChild)
     {
         if (!Runnable(command[0]))
         {
@@ -160,7 +163,7 @@ public static class SimNamespace
 
         var args = DieWithParent().Concat([Tool("unshare"), "--mount", "--pid", "--fork", "--kill-child", "--mount-proc", "--propagation", "private", "--",
             "/bin/sh", "-c", ChildSetup, "daxplug-sim", root]).Concat(command).ToList();
-        var psi = new ProcessStartInfo(args[0]) { UseShellExecute = false };
+        var psi = new ProcessStartInfo(args[0]) { UseShellExecute = false, WorkingDirectory = cwd };
         foreach (var arg in args.Skip(1))
         {
             psi.ArgumentList.Add(arg);

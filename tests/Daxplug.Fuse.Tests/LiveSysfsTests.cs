@@ -49,6 +49,16 @@ public class LiveSysfsTests
         Assert.Equal("0x0000002400000000-0x00000025ffffffff", json[4].GetProperty("range").GetString());
     }
 
+    [Fact]
+    public void Exec_RunsTheCommandWhereTheCallerIs()
+    {
+        using var tmp = new TempDir();
+        File.WriteAllText(Path.Combine(tmp.Path, "here"), "");
+        var (exit, stdout, stderr) = Host($"cd {tmp.Path} && {Daxplug.Kernel.Tests.CliRunner.Command} sim exec -- sh -c 'pwd; ls'");
+        Assert.True(exit == 0, stderr);
+        Assert.Equal($"{tmp.Path}\nhere\n", stdout);
+    }
+
     [Theory]
     [InlineData("lsmem")]
     [InlineData("lsmem -J")]
