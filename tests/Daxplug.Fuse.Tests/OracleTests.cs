@@ -29,6 +29,7 @@ public class OracleTests
     [InlineData("7.3", "14-state-refused")]
     [InlineData("7.3", "15-userland")]
     [InlineData("7.3", "16-state-ranges")]
+    [InlineData("7.3", "17-page-poison")]
     public void Kernel_AndModel_PrintTheSame(string kernel, string scenario)
     {
         var (exit, output) = RunOracle(kernel, scenario);

@@ -113,4 +113,26 @@ public class KernelReleaseTests
         Assert.Equal(Errno.None, k.Echo($"{mem}/memory33/state", "offline\n"));
         Assert.Equal(onlineAgain, k.Echo($"{mem}/memory33/state", "online_movable\n"));
     }
+
+    // As the oracle's 17-page-poison shows on each release: a soft-offlined page counts against its block too; a page
+    // poisoned again is EHWPOISON (hard) or 0 with a note (soft), whose wording changed in 6.11.
+    [Theory]
+    [InlineData("6.1", Errno.None, "soft_offline_page: 0x108002 page already poisoned")]
+    [InlineData("6.12", Errno.EHWPOISON, "Soft offline: 0x108002: page already poisoned")]
+    public void SoftOfflinePage_CountsAgainstTheBlock_AndAPoisonedPageIsPoisonedOnce(string release, Errno onlineAgain, string note)
+    {
+        const string mem = "/sys/devices/system/memory";
+        var k = Qemu(release, "online_movable");
+        HandToKmem(k);
+
+        Assert.Equal(Errno.None, k.Echo($"{mem}/soft_offline_page", "0x108002000\n"));
+        Assert.Equal(Errno.None, k.Echo($"{mem}/soft_offline_page", "0x108002000\n"));
+        Assert.Contains(note, k.Log.Format());
+        Assert.Equal(Errno.None, k.Echo($"{mem}/hard_offline_page", "0x110003000\n"));
+        Assert.Equal(Errno.EHWPOISON, k.Echo($"{mem}/hard_offline_page", "0x110003000\n"));
+        Assert.Equal(Errno.None, k.Echo($"{mem}/memory33/state", "offline\n"));
+        Assert.Equal(onlineAgain, k.Echo($"{mem}/memory33/state", "online_movable\n"));
+        Assert.Equal(Errno.None, k.Echo($"{mem}/memory35/state", "offline\n"));
+        Assert.Equal(Errno.None, k.Echo($"{mem}/memory35/state", "online_movable\n"));
+    }
 }

@@ -57,6 +57,13 @@ public sealed class MemoryBlock
     /// <summary>Faults injected into this block (the model's debugfs).</summary>
     public BlockFaults Faults { get; } = new();
 
+    /// <summary>
+    /// The pfns of its pages with PageHWPoison (soft- or hard-offlined). From 6.2 their number is the block's
+    /// nr_hwpoison (num_poisoned_pages_inc()), which makes it refuse to online (EHWPOISON); a re-added block starts
+    /// with none (its struct pages are new).
+    /// </summary>
+    public HashSet<ulong> PoisonedPfns { get; } = [];
+
     /// <summary>SECTION_IS_ONLINE of its sections: set when online_pages() succeeds, cleared by offline_pages().</summary>
     public bool SectionsOnline { get; internal set; }
 

@@ -151,7 +151,9 @@ public sealed partial class MemoryHotplug
     // mem_hotplug_lock; mem->zone is set only on success.
     private async ValueTask<Errno> MemoryBlockOnline(MemoryBlock mem)
     {
-        if (mem.Faults.HwPoison)
+        // memory_block_online() refuses a block with poisoned pages (from 6.2, "mm: memory-failure: count
+        // hwpoisoned pages per memory block"), or one the fault injection marks.
+        if (mem.Faults.HwPoison || (kernel.Release.AtLeast(6, 2) && mem.PoisonedPfns.Count > 0))
         {
             return Errno.EHWPOISON;
         }

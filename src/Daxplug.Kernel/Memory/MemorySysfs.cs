@@ -58,7 +58,8 @@ internal static class MemorySysfs
         kernel.Blocks.Find((long)(address / kernel.BlockSizeBytes));
 
     // Models soft_offline_page_store(): kstrtoull base 0, then soft_offline_page(): ENXIO for a pfn without a
-    // memmap, EIO when not online; an online page is migrated away, which changes nothing the model keeps.
+    // memmap, EIO when not online, a page already poisoned is 0 with a note; otherwise the page is migrated away
+    // (the model keeps no page contents) and poisoned: page_handle_poison() counts it against its block.
     private static Errno SoftOfflinePageStore(KernelModel kernel, string buf)
     {
         if (SysfsText.KstrToUll(buf, 0, out var address) != Errno.None)
@@ -66,17 +67,27 @@ internal static class MemorySysfs
             return Errno.EINVAL;
         }
 
-        return BlockOf(kernel, address) switch
+        ulong pfn = address / KernelModel.PageSize;
+        switch (BlockOf(kernel, address))
         {
-            null => Errno.ENXIO,
-            { State: not MemoryBlockState.Online } => Errno.EIO,
-            _ => Errno.None,
-        };
+            case null:
+                return Errno.ENXIO;
+            case { State: not MemoryBlockState.Online }:
+                return Errno.EIO;
+            case var mem when !mem.PoisonedPfns.Add(pfn):
+                // 6.11 ("mm/memory-failure: refactor log format in soft offline code") gave it the "Soft offline: " prefix.
+                kernel.Log.Info(kernel.Release.AtLeast(6, 11)
+                    ? $"Soft offline: {KernelFormat.HexPrefixed(pfn)}: page already poisoned"
+                    : $"soft_offline_page: {KernelFormat.HexPrefixed(pfn)} page already poisoned");
+                return Errno.None;
+            default:
+                return Errno.None;
+        }
     }
 
     // Models hard_offline_page_store(): memory_failure(): memory that is not online is "outside kernel control"
-    // (ENXIO); an online page is poisoned, and from 6.2 (per-memory_block hwpoison counter) the block then refuses
-    // to online again (EHWPOISON) once offline.
+    // (ENXIO); a page already poisoned is EHWPOISON (TestSetPageHWPoison(), action_result() of
+    // MF_MSG_ALREADY_POISONED); a free online page is poisoned and recovered, and counts against its block.
     private static Errno HardOfflinePageStore(KernelModel kernel, string buf)
     {
         if (SysfsText.KstrToUll(buf, 0, out var address) != Errno.None)
@@ -84,19 +95,21 @@ internal static class MemorySysfs
             return Errno.EINVAL;
         }
 
+        ulong pfn = address / KernelModel.PageSize;
         var mem = BlockOf(kernel, address);
         if (mem is not { State: MemoryBlockState.Online })
         {
-            kernel.Log.Err($"Memory failure: {KernelFormat.HexPrefixed(address / KernelModel.PageSize)}: memory outside kernel control");
+            kernel.Log.Err($"Memory failure: {KernelFormat.HexPrefixed(pfn)}: memory outside kernel control");
             return Errno.ENXIO;
         }
 
-        kernel.Log.Err($"Memory failure: {KernelFormat.HexPrefixed(address / KernelModel.PageSize)}: recovery action for free buddy page: Recovered");
-        if (kernel.Release.AtLeast(6, 2))
+        if (!mem.PoisonedPfns.Add(pfn))
         {
-            mem.Faults.HwPoison = true;
+            kernel.Log.Err($"Memory failure: {KernelFormat.HexPrefixed(pfn)}: recovery action for already poisoned page: Failed");
+            return Errno.EHWPOISON;
         }
 
+        kernel.Log.Err($"Memory failure: {KernelFormat.HexPrefixed(pfn)}: recovery action for free buddy page: Recovered");
         return Errno.None;
     }
 
