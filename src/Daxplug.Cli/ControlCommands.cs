@@ -352,6 +352,11 @@ internal static class ControlCommands
     private static int Report(Outcome outcome)
     {
         (outcome.Code == OutcomeCode.Done ? Console.Out : Console.Error).WriteLine((outcome.Code == OutcomeCode.Done ? "" : "daxplug: ") + outcome.Message);
+        if (outcome.Note is { } note)
+        {
+            Console.Error.WriteLine($"daxplug: note: {note}");
+        }
+
         return (int)outcome.Code;
     }
 

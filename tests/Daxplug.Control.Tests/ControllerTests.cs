@@ -143,7 +143,11 @@ public sealed class ControllerTests : IDisposable
     {
         var s = TestSysfs.Boot(AbiProfile.NoAttribute);
         var c = new Controller(s, new StateDir(tmp.Path));
-        Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", "online_kernel").Code);
+        Assert.Contains("node3 has no memory online", c.Plan("dax1.0", "online_kernel").Note);
+        Assert.Null(c.Plan("dax1.0", "online_movable").Note);
+        var kernel = c.Set("dax1.0", "online_kernel");
+        Assert.Equal(OutcomeCode.Done, kernel.Code);
+        Assert.Contains("will hold its kswapd and cannot be offlined until reboot", kernel.Note);
         Assert.Equal("online_kernel", Discover.Device(s, "dax1.0")!.State);
         var before = Blocks(s, "dax1.0");
 

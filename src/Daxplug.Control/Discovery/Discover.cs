@@ -172,6 +172,13 @@ public static class Discover
         return blocks;
     }
 
+    /// <summary>Whether any memory block of the node is online (its memoryN links, read until one is).</summary>
+    public static bool NodeHasOnlineMemory(ISysfs sysfs, int node)
+    {
+        sysfs.List($"/sys/devices/system/node/node{node}", out var entries);
+        return BlockIds(entries).Any(id => sysfs.ReadValue($"{Memory}/memory{id}/state") == "online");
+    }
+
     /// <summary>Every memory block; nodes from one listing per node directory (as daxctl walks them).</summary>
     public static List<BlockInfo> AllBlocks(ISysfs sysfs, ulong blockSize)
     {

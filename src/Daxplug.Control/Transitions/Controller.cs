@@ -35,7 +35,24 @@ public sealed partial class Controller(ISysfs sysfs, StateDir stateDir, Action<i
             ? $"write '{a.WordFor(target) ?? "?"}' to {dev.SysPath}/{a.File}" + (target == "unplugged" ? " after offlining its blocks one by one" : "")
             : target == "unplugged" ? $"offline {dev.OnlineBlocks} block(s), then unbind {dev.Name} from kmem"
             : $"bring {dev.Blocks.Count(b => !BlockTransaction.Satisfies(new BlockSnapshot(b.Id, b.Online, b.Zone), target))} of {dev.Blocks.Count} block(s) to {target}";
-        return new Outcome(OutcomeCode.Done, $"{dev.Name}: {dev.State} -> {target}: would {how}", []);
+        return new Outcome(OutcomeCode.Done, $"{dev.Name}: {dev.State} -> {target}: would {how}", []) { Note = PinNote(dev, target) };
+    }
+
+    // The first block of a memoryless node onlined into a kernel zone holds the kswapd and kcompactd that
+    // online_pages() starts for the node (allocated on it; the 7.3 oracle's 11-13): it cannot go offline again
+    // until reboot, so the device can then neither be unplugged nor moved to ZONE_MOVABLE. Said before it happens.
+    private string? PinNote(DeviceInfo dev, string target)
+    {
+        // "online" takes the zone valid_zones names first for an offline block.
+        bool kernelZone = target == "online_kernel"
+            || (target == "online" && dev.Blocks.FirstOrDefault(b => !b.Online) is { } first
+                && sysfs.ReadValue($"{Discover.Memory}/memory{first.Id}/valid_zones") is { } zones && !zones.StartsWith("Movable", StringComparison.Ordinal));
+        if (!kernelZone || dev.OnlineBlocks > 0 || Discover.NodeHasOnlineMemory(sysfs, dev.TargetNode))
+        {
+            return null;
+        }
+
+        return $"node{dev.TargetNode} has no memory online: the first block onlined into a kernel zone will hold its kswapd and cannot be offlined until reboot (online_movable avoids it)";
     }
 
     public Outcome Set(string device, string target)
@@ -65,6 +82,7 @@ public sealed partial class Controller(ISysfs sysfs, StateDir stateDir, Action<i
             return new Outcome(OutcomeCode.RolledBack, $"{dev.Name}: memory{unknown.Id} is online in a zone daxplug cannot tell (valid_zones: '{unknown.Zone}'); nothing changed", []);
         }
 
+        var note = PinNote(dev, target);
         if (journal)
         {
             Journal.Write(new JournalRecord(sysfs.Describe, dev.Name, target, DateTimeOffset.UtcNow,
@@ -94,7 +112,7 @@ public sealed partial class Controller(ISysfs sysfs, StateDir stateDir, Action<i
         }
 
         Journal.Clear();
-        return outcome;
+        return outcome.Code == OutcomeCode.Done ? outcome with { Note = note } : outcome;
     }
 
     private Outcome? Validate(string device, string target)

@@ -19,5 +19,8 @@ public enum OutcomeCode
 /// <summary>The result of a transition: its code, a one-line message and the steps taken.</summary>
 public sealed record Outcome(OutcomeCode Code, string Message, IReadOnlyList<string> Steps)
 {
+    /// <summary>Something the user should know about a done transition (printed apart from the message).</summary>
+    public string? Note { get; init; }
+
     public static Outcome Usage(string message) => new(OutcomeCode.Usage, message, []);
 }
