@@ -97,6 +97,11 @@ public class HostMachineTests
         var k = Machines.MachineBuilder.Build(spec);
         Assert.Equal("online\n", k.Cat("/sys/devices/system/memory/memory2/state"));
         Assert.Equal("DMA32\n", k.Cat("/sys/devices/system/memory/memory2/valid_zones"));
+
+        // The kernel image is in the model's /proc/iomem and its block refuses to go offline; the next one goes.
+        Assert.Equal("08000000-17ffffff : System RAM\n  09000000-0900ffff : Kernel code\n", k.Iomem.Format());
+        Assert.Equal(Errno.EBUSY, k.Echo("/sys/devices/system/memory/memory1/state", "offline"));
+        Assert.Equal(Errno.None, k.Echo("/sys/devices/system/memory/memory2/state", "offline"));
     }
 
     [Fact]

@@ -32,6 +32,17 @@ public static class HostMachine
         };
         ulong bs = Addresses.Parse(spec.BlockSize);
         var systemRam = SystemRam(Path.Combine(procRoot, "iomem"));
+        if (Iomem(Path.Combine(procRoot, "iomem")) is { } iomem)
+        {
+            spec.Iomem = iomem;
+            // The kernel image's blocks refuse to go offline on the host (isolation finds unmovable pages).
+            var image = iomem.SelectMany(r => r.Children ?? []).Select(r => Addresses.ParseRange(r.Range)).ToList();
+            if (image.Count > 0)
+            {
+                spec.Unmovable.Add(Addresses.FormatRange(image.Min(r => r.Start), image.Max(r => r.End)));
+            }
+        }
+
         var blockNodes = BlockNodes(memory);
         var zones = ZoneInfo(Path.Combine(procRoot, "zoneinfo"));
         var possible = KernelFormat.ParseList(ReadLine(Path.Combine(nodeRoot, "possible"), "0")) ?? [0];
@@ -100,6 +111,45 @@ public static class HostMachine
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The top level of /proc/iomem with the kernel image (Kernel code, rodata, data, bss) under its System RAM, or
+    /// null when not read as root (every address 0). Dax resources are left out: the model's kmem makes its own.
+    /// </summary>
+    private static List<ResourceSpec>? Iomem(string iomem)
+    {
+        var result = new List<ResourceSpec>();
+        foreach (var line in File.Exists(iomem) ? File.ReadLines(iomem) : [])
+        {
+            int colon = line.IndexOf(" : ", StringComparison.Ordinal);
+            if (colon < 0)
+            {
+                continue;
+            }
+
+            var range = line[..colon].Trim();
+            var name = line[(colon + 3)..];
+            if (Addresses.ParseRange(range).End == 0)
+            {
+                return null;
+            }
+
+            if (!line.StartsWith(' '))
+            {
+                if (!name.StartsWith("dax", StringComparison.Ordinal))
+                {
+                    result.Add(new ResourceSpec { Range = range, Name = name });
+                }
+            }
+            else if (line.StartsWith("  ", StringComparison.Ordinal) && !line.StartsWith("   ", StringComparison.Ordinal)
+                     && name.StartsWith("Kernel ", StringComparison.Ordinal) && result.Count > 0 && result[^1].Name == "System RAM")
+            {
+                (result[^1].Children ??= []).Add(new ResourceSpec { Range = range, Name = name });
+            }
+        }
+
+        return result.Count > 0 ? result : null;
     }
 
     /// <summary>Top-level "System RAM" ranges of /proc/iomem (all zero when not read as root: then unusable).</summary>
