@@ -118,10 +118,18 @@ public static class SimNamespace
     // every dax device with the model's major:minor.
     private static void MountDev(KernelModel kernel, string dev)
     {
+        // nodev: the model's /dev/daxR.N carry its major:minor (libdaxctl stats them and follows /sys/dev/char),
+        // but opening one must never reach a driver of the host that has that number.
         Directory.CreateDirectory(dev);
-        Check(Interop.Libc.Mount("daxplug-dev", dev, "tmpfs", 0, "mode=0755"), "mount tmpfs for /dev");
+        Check(Interop.Libc.Mount("daxplug-dev", dev, "tmpfs", Interop.Libc.MsNodev, "mode=0755"), "mount tmpfs for /dev");
         foreach (var entry in new DirectoryInfo("/dev").EnumerateFileSystemInfos())
         {
+            // The host's own dax devices stay out: inside, /dev/daxR.N are the model's.
+            if (IsDaxDeviceName(entry.Name))
+            {
+                continue;
+            }
+
             var target = Path.Combine(dev, entry.Name);
             if (entry.LinkTarget is { } link)
             {
@@ -145,13 +153,14 @@ public static class SimNamespace
         foreach (var d in kernel.Dax.Devices)
         {
             var node = Path.Combine(dev, d.Name);
-            if (!File.Exists(node))
-            {
-                Check(Interop.Libc.Mknod(node, Interop.Libc.SIfChr | 0x180, Interop.Libc.MakeDev((uint)kernel.Dax.Major, (uint)d.Minor)), $"mknod {node}");
-            }
+            Check(Interop.Libc.Mknod(node, Interop.Libc.SIfChr | 0x180, Interop.Libc.MakeDev((uint)kernel.Dax.Major, (uint)d.Minor)), $"mknod {node}");
         }
-
     }
+
+    // "daxR.N", the name of a device-DAX char device.
+    private static bool IsDaxDeviceName(string name) =>
+        name.StartsWith("dax", StringComparison.Ordinal) && name[3..].Split('.') is [{ Length: > 0 } r, { Length: > 0 } n]
+        && r.All(char.IsAsciiDigit) && n.All(char.IsAsciiDigit);
 
     private static int Exec(string root, string cwd, IReadOnlyList<string> command, TextWriter log, Action boundInChild)
     {

@@ -59,6 +59,15 @@ public class LiveSysfsTests
         Assert.Equal($"{tmp.Path}\nhere\n", stdout);
     }
 
+    [Fact]
+    public void Exec_DaxNodesCarryTheModelsNumbers_ButNeverOpenAHostDriver()
+    {
+        var (exit, stdout, stderr) = Exec("7.3", "stat -c '%n %F %t:%T' /dev/dax0.0 /dev/dax1.0; cat /dev/dax1.0; echo rc=$?");
+        Assert.True(exit == 0, stderr);
+        Assert.Equal("/dev/dax0.0 character special file fb:0\n/dev/dax1.0 character special file fb:1\nrc=1\n", stdout);
+        Assert.Contains("/dev/dax1.0: Permission denied", stderr);
+    }
+
     [Theory]
     [InlineData("lsmem")]
     [InlineData("lsmem -J")]

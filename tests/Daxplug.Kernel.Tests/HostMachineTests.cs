@@ -88,12 +88,15 @@ public class HostMachineTests
         File.WriteAllText(Path.Combine(sys, "devices/system/node/node0/cpulist"), "0-3\n");
         File.WriteAllText(Path.Combine(proc, "iomem"), "08000000-17ffffff : System RAM\n  09000000-0900ffff : Kernel code\n");
         File.WriteAllText(Path.Combine(proc, "cmdline"), "quiet movable_node\n");
+        File.WriteAllText(Path.Combine(proc, "devices"), "Character devices:\n  1 mem\n254 ndctl\n253 dimmctl\n\nBlock devices:\n252 zram\n");
 
         var spec = Machines.HostMachine.Read(sys, proc);
         Assert.Equal("online", spec.AutoOnlineBlocks);
         Assert.True(spec.MovableNode);
         Assert.Equal("0-3", Assert.Single(spec.Nodes).Cpus);
         Assert.Equal(["0x8000000-0x17ffffff"], spec.Nodes[0].Memory);
+        // No "dax" yet: the kernel would take the highest free dynamic major (block majors do not count).
+        Assert.Equal(252, spec.DaxMajor);
         var k = Machines.MachineBuilder.Build(spec);
         Assert.Equal("online\n", k.Cat("/sys/devices/system/memory/memory2/state"));
         Assert.Equal("DMA32\n", k.Cat("/sys/devices/system/memory/memory2/valid_zones"));
@@ -102,6 +105,22 @@ public class HostMachineTests
         Assert.Equal("08000000-17ffffff : System RAM\n  09000000-0900ffff : Kernel code\n", k.Iomem.Format());
         Assert.Equal(Errno.EBUSY, k.Echo("/sys/devices/system/memory/memory1/state", "offline"));
         Assert.Equal(Errno.None, k.Echo("/sys/devices/system/memory/memory2/state", "offline"));
+    }
+
+    [Fact]
+    public void Host_DaxMajor_IsThisMachines()
+    {
+        var line = File.ReadLines("/proc/devices").TakeWhile(l => !l.StartsWith("Block", StringComparison.Ordinal))
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).FirstOrDefault(w => w.Length == 2 && w[1] == "dax");
+        var spec = HostMachine.Read();
+        if (line is not null)
+        {
+            Assert.Equal(int.Parse(line[0], System.Globalization.CultureInfo.InvariantCulture), spec.DaxMajor);
+        }
+        else
+        {
+            Assert.InRange(spec.DaxMajor, 234, 254);
+        }
     }
 
     [Fact]

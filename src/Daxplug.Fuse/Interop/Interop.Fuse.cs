@@ -24,7 +24,7 @@ internal static unsafe partial class Interop
 
     internal static partial class Libc
     {
-        internal const ulong MsBind = 4096, MsRec = 16384, MsPrivate = 1 << 18;
+        internal const ulong MsNodev = 4, MsBind = 4096, MsRec = 16384, MsPrivate = 1 << 18;
         internal const int MntDetach = 2;
         internal const uint SIfChr = 0x2000;
 

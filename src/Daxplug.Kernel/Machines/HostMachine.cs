@@ -30,6 +30,7 @@ public static class HostMachine
             CrashHotplug = File.Exists(Path.Combine(memory, "crash_hotplug")),
             Sgx = Directory.Exists(Path.Combine(nodeRoot, "node0/x86")),
         };
+        spec.DaxMajor = DaxMajor(Path.Combine(procRoot, "devices")) ?? spec.DaxMajor;
         ulong bs = Addresses.Parse(spec.BlockSize);
         var systemRam = SystemRam(Path.Combine(procRoot, "iomem"));
         if (Iomem(Path.Combine(procRoot, "iomem")) is { } iomem)
@@ -111,6 +112,34 @@ public static class HostMachine
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The "dax" char major of /proc/devices; without one (device_dax not loaded), the major the kernel would give
+    /// it: find_dynamic_major() (fs/char_dev.c) takes the highest of 254..234 that no registered major hashes to
+    /// (major % 255). Null without /proc/devices.
+    /// </summary>
+    private static int? DaxMajor(string devices)
+    {
+        if (!File.Exists(devices))
+        {
+            return null;
+        }
+
+        var majors = new Dictionary<string, int>();
+        var used = new HashSet<int>();
+        foreach (var line in File.ReadLines(devices).TakeWhile(l => !l.StartsWith("Block", StringComparison.Ordinal)))
+        {
+            var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (words.Length == 2 && int.TryParse(words[0], NumberStyles.None, CultureInfo.InvariantCulture, out var major))
+            {
+                majors.TryAdd(words[1], major);
+                used.Add(major % 255);
+            }
+        }
+
+        return majors.TryGetValue("dax", out var dax) ? dax
+            : Enumerable.Range(234, 21).Reverse().Cast<int?>().FirstOrDefault(i => !used.Contains(i!.Value));
     }
 
     /// <summary>
