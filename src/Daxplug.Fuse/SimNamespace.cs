@@ -91,7 +91,17 @@ public static class SimNamespace
 
             MountDev(kernel, Path.Combine(root, "dev"));
             Check(Interop.Libc.Mknod(Path.Combine(root, "ready"), SIfIfo | 0x180, 0), "mkfifo ready");
-            return Exec(root, cwd, command, log, () => RemoveScaffolding(root));
+            int devFd = Interop.Libc.Open(Path.Combine(root, "dev"), Interop.Libc.ODirectory | Interop.Libc.OPath | Interop.Libc.OCloexec);
+            Check(devFd < 0 ? -1 : 0, "open the namespace's /dev");
+            try
+            {
+                using var nodes = kernel.Uevents.Subscribe(e => DevNode(kernel, devFd, e));
+                return Exec(root, cwd, command, log, () => RemoveScaffolding(root));
+            }
+            finally
+            {
+                _ = Interop.Libc.Close(devFd);
+            }
         }
         finally
         {
@@ -154,6 +164,25 @@ public static class SimNamespace
         {
             var node = Path.Combine(dev, d.Name);
             Check(Interop.Libc.Mknod(node, Interop.Libc.SIfChr | 0x180, Interop.Libc.MakeDev((uint)kernel.Dax.Major, (uint)d.Minor)), $"mknod {node}");
+        }
+    }
+
+    // What devtmpfs does at device_add()/device_del() of a dax device (devtmpfs_create_node/_delete_node): its
+    // node appears and goes in the namespace's /dev (reached through a descriptor: the scaffolding is detached).
+    private static void DevNode(KernelModel kernel, int devFd, Kernel.Log.Uevent e)
+    {
+        if (e.Env.GetValueOrDefault("SUBSYSTEM") != "dax" || e.DevPath[(e.DevPath.LastIndexOf('/') + 1)..] is not { } name || !IsDaxDeviceName(name))
+        {
+            return;
+        }
+
+        if (e.Action == "add" && uint.TryParse(e.Env.GetValueOrDefault("MINOR"), System.Globalization.CultureInfo.InvariantCulture, out var minor))
+        {
+            _ = Interop.Libc.Mknodat(devFd, name, Interop.Libc.SIfChr | 0x180, Interop.Libc.MakeDev((uint)kernel.Dax.Major, minor));
+        }
+        else if (e.Action == "remove")
+        {
+            _ = Interop.Libc.Unlinkat(devFd, name, 0);
         }
     }
 

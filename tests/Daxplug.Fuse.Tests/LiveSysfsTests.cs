@@ -68,6 +68,25 @@ public class LiveSysfsTests
         Assert.Contains("/dev/dax1.0: Permission denied", stderr);
     }
 
+    [Fact]
+    public void Daxctl_CreateAndDestroyDevice_TheirNodesComeAndGoAsWithDevtmpfs()
+    {
+        var (exit, stdout, stderr) = Exec("7.3", """
+            daxctl reconfigure-device -m devdax -f dax0.0 >/dev/null && daxctl disable-device dax0.0 \
+                && daxctl reconfigure-device -s 16G dax0.0 >/dev/null || exit 9
+            daxctl create-device -r 0 -s 1G >/dev/null; echo "rc=$?"
+            ls /dev | grep '^dax'
+            daxctl disable-device dax0.1; daxctl destroy-device dax0.1; echo "rc=$?"
+            ls /dev | grep '^dax'
+            daxctl list -D -R >/dev/null; echo "rc=$?"
+            """);
+        Assert.True(exit == 0, stderr);
+        Assert.Equal("rc=0\ndax0.0\ndax0.1\ndax1.0\nrc=0\ndax0.0\ndax1.0\nrc=0\n", stdout);
+        Assert.Contains("created 1 device", stderr);
+        Assert.Contains("destroyed 1 device", stderr);
+        Assert.DoesNotContain("error", stderr, StringComparison.OrdinalIgnoreCase);
+    }
+
     [Theory]
     [InlineData("lsmem")]
     [InlineData("lsmem -J")]

@@ -40,6 +40,24 @@ internal static unsafe partial class Interop
         [LibraryImport("libc", EntryPoint = "mknod", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
         internal static partial int Mknod(string path, uint mode, ulong dev);
 
+        internal const int ODirectory = 0x10000, OPath = 0x200000, OCloexec = 0x80000;
+
+        // int open(const char *path, int flags)
+        [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        internal static partial int Open(string path, int flags);
+
+        // int mknodat(int dirfd, const char *path, mode_t mode, dev_t dev)
+        [LibraryImport("libc", EntryPoint = "mknodat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        internal static partial int Mknodat(int dirfd, string path, uint mode, ulong dev);
+
+        // int unlinkat(int dirfd, const char *path, int flags)
+        [LibraryImport("libc", EntryPoint = "unlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        internal static partial int Unlinkat(int dirfd, string path, int flags);
+
+        // int close(int fd)
+        [LibraryImport("libc", EntryPoint = "close")]
+        internal static partial int Close(int fd);
+
         // uid_t geteuid(void)
         [LibraryImport("libc", EntryPoint = "geteuid")]
         internal static partial uint Geteuid();
