@@ -442,7 +442,8 @@ public class LiveSysfsTests
         Assert.Equal(0, Host($"kill -9 {server.Id}").Exit);
         Assert.True(server.WaitForExit(30_000));
         Assert.True(SpinUntil(() => !Mounted(dir)),
-            $"the mount of a killed server stayed; fusermount3: {string.Join("; ", ProcessTree.All().Select(ProcessTree.CommandLine).Where(c => c.StartsWith("fusermount3", StringComparison.Ordinal)))}");
+            $"the mount of a killed server stayed ({Host($"stat -c %F {dir} 2>&1; grep ' {dir} ' /proc/self/mountinfo").Out.Trim()}); " +
+            $"fusermount: {string.Join("; ", ProcessTree.All().Select(ProcessTree.CommandLine).Where(c => c.Contains("fusermount", StringComparison.Ordinal)))}");
     });
 
     [Fact]
@@ -473,18 +474,22 @@ public class LiveSysfsTests
     });
 
     // "sim serve" on a fresh directory, mounted, for the test; stopped and unmounted after it, also when it failed.
+    // The mount point is a directory of the test's own: fusermount3's auto_unmount first checks, in a namespace of
+    // its own, that the mount is there by a recursive bind of its parent, which other tests' mounts coming and going
+    // under /tmp at the same moment can make fail (then it leaves the mount).
     private static void Serving(Action<string, System.Diagnostics.Process> test)
     {
         using var tmp = new TempDir();
-        using var server = Background(["sim", "serve", "--mount", tmp.Path]);
+        var dir = Directory.CreateDirectory(Path.Combine(tmp.Path, "m")).FullName;
+        using var server = Background(["sim", "serve", "--mount", dir]);
         try
         {
-            Assert.Equal($"mounted {tmp.Path}", server.StandardOutput.ReadLine());
-            test(tmp.Path, server);
+            Assert.Equal($"mounted {dir}", server.StandardOutput.ReadLine());
+            test(dir, server);
         }
         finally
         {
-            Stop(server, tmp.Path);
+            Stop(server, dir);
         }
     }
 
