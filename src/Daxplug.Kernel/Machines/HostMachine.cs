@@ -32,8 +32,10 @@ public static class HostMachine
         };
         spec.DaxMajor = DaxMajor(Path.Combine(procRoot, "devices")) ?? spec.DaxMajor;
         ulong bs = Addresses.Parse(spec.BlockSize);
-        var systemRam = SystemRam(Path.Combine(procRoot, "iomem"));
-        if (Iomem(Path.Combine(procRoot, "iomem")) is { } iomem)
+        var iomem = Iomem(Path.Combine(procRoot, "iomem"));
+        // The top-level System RAM ranges (none when /proc/iomem could not be read as root: every address 0).
+        var systemRam = (iomem ?? []).Where(r => r.Name == "System RAM").Select(r => Addresses.ParseRange(r.Range)).ToList();
+        if (iomem is not null)
         {
             spec.Iomem = iomem;
             // The kernel image's blocks refuse to go offline on the host (isolation finds unmovable pages).
@@ -180,14 +182,6 @@ public static class HostMachine
 
         return result.Count > 0 ? result : null;
     }
-
-    /// <summary>Top-level "System RAM" ranges of /proc/iomem (all zero when not read as root: then unusable).</summary>
-    private static List<(ulong Start, ulong End)> SystemRam(string iomem) =>
-        File.ReadAllLines(iomem)
-            .Where(l => !l.StartsWith(' ') && l.EndsWith(" : System RAM", StringComparison.Ordinal))
-            .Select(l => Addresses.ParseRange(l[..l.IndexOf(' ')]))
-            .Where(r => r.End != 0)
-            .ToList();
 
     private static Dictionary<int, List<ZoneSpec>> ZoneInfo(string path)
     {
