@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Daxplug.Kernel;
 
 /// <summary>
@@ -39,7 +37,7 @@ public sealed record KernelChoice(string Name, KernelRelease Release, AbiProfile
     /// <summary>Whether this names a revision of the series rather than a release.</summary>
     public bool IsRevision => !char.IsAsciiDigit(Name[0]);
 
-    /// <summary>A known name, a release "X.Y", or "REVISION@X.Y"; null for anything else.</summary>
+    /// <summary>A known name, a release ("X.Y", or a full one like "7.3.4"), or "REVISION@X.Y"; null for anything else.</summary>
     public static KernelChoice? Parse(string name)
     {
         if (Known.FirstOrDefault(k => k.Name == name) is { } known)
@@ -78,12 +76,17 @@ public sealed record KernelChoice(string Name, KernelRelease Release, AbiProfile
     /// <summary>The lab's column for a profile.</summary>
     public static KernelChoice Of(AbiProfile abi) => Lab.First(k => k.Abi == abi);
 
+    // A release as KernelRelease reads it ("7.3", or "7.3.4+deb13-amd64" as uname -r prints it), or null.
     private static KernelRelease? ParseRelease(string text)
     {
-        var parts = text.Split('.');
-        return parts.Length == 2 && parts.All(p => p.Length is > 0 and < 4 && p.All(char.IsAsciiDigit))
-            ? new KernelRelease(int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture))
-            : null;
+        try
+        {
+            return KernelRelease.Parse(text);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     public override string ToString() => Name;
