@@ -139,6 +139,9 @@ model() {
     # the value written before the modules load, or the kernel's own default (a Kconfig choice), as the guest saw it
     if [ "$auto" = default ]; then auto=$(sed -n 's/^### auto_online_blocks at boot: //p' "$g"); fi
     sets+=(--set "autoOnlineBlocks=$auto")
+    # what the scenario's kernel command line changes, in the machine's terms ("# set: FIELD=VALUE ...")
+    local set
+    for set in $(header "$s" set); do sets+=(--set "$set"); done
     local path=$PATH
     if [ "$(header "$s" userland)" = yes ]; then userland; path=$work/aot:$PATH; fi
     PATH=$path ORACLE_KERNEL_START=$start "${daxplug[@]}" sim --machine qemu --kernel "$kernel" "${sets[@]}" exec -- \

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using Daxplug.Kernel;
+using Daxplug.Kernel.Proc;
 using Daxplug.Kernel.Machines;
 using Daxplug.Kernel.Sysfs;
 
@@ -28,7 +29,7 @@ internal static class SimCommands
             return 0;
         });
 
-        var pathArg = new Argument<string>("path") { Description = "A sysfs path (e.g. /sys/bus/dax/devices/dax0.0/hotplug), or /proc/iomem" };
+        var pathArg = new Argument<string>("path") { Description = "A sysfs path (e.g. /sys/bus/dax/devices/dax0.0/state), or /proc/iomem or /proc/meminfo" };
         var cat = new Command("cat", "Print a sysfs attribute of the simulated kernel (or list a directory)");
         cat.Arguments.Add(pathArg);
         cat.SetAction(r => Cat(o.Open(r), r.GetValue(pathArg)!));
@@ -101,9 +102,9 @@ internal static class SimCommands
 
     private static int Cat(KernelModel kernel, string path)
     {
-        if (path == "/proc/iomem")
+        if (path.StartsWith("/proc/", StringComparison.Ordinal) && ProcFiles.Show(kernel, path[6..]) is { } proc)
         {
-            Console.Out.Write(kernel.Iomem.Format());
+            Console.Out.Write(proc);
             return 0;
         }
 

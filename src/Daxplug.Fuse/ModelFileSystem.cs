@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Daxplug.Kernel;
+using Daxplug.Kernel.Proc;
 using Daxplug.Kernel.Sysfs;
 
 namespace Daxplug.Fuse;
@@ -18,12 +19,11 @@ public readonly record struct FileEntry(EntryKind Kind, int Mode, long Size);
 
 /// <summary>
 /// The mounted tree, free of native code so that it is tested without a mount: "/sys" is the model's sysfs and
-/// "/proc/iomem" its iomem. Reads are snapshots per open file, as kernfs's seq_file takes them; one write() is
+/// "/proc" its memory files (<see cref="ProcFiles"/>). Reads are snapshots per open file, as kernfs's seq_file takes them; one write() is
 /// one store().
 /// </summary>
 public sealed class ModelFileSystem(KernelModel kernel)
 {
-    private const string Iomem = "/proc/iomem";
     private readonly ConcurrentDictionary<ulong, OpenFile> open = new();
     private long nextHandle;
 
@@ -38,7 +38,7 @@ public sealed class ModelFileSystem(KernelModel kernel)
             return Errno.None;
         }
 
-        if (path == Iomem)
+        if (ProcName(path) is not null)
         {
             entry = new FileEntry(EntryKind.File, 0x124, 0);
             return Errno.None;
@@ -96,7 +96,7 @@ public sealed class ModelFileSystem(KernelModel kernel)
                 names = ["sys", "proc"];
                 return Errno.None;
             case "/proc":
-                names = ["iomem"];
+                names = ProcFiles.Names;
                 return Errno.None;
         }
 
@@ -110,7 +110,7 @@ public sealed class ModelFileSystem(KernelModel kernel)
         handle = 0;
         bool read = (flags & 3) != 1, write = (flags & 3) != 0;
         KernfsAttribute? attr = null;
-        if (path == Iomem)
+        if (ProcName(path) is not null)
         {
             if (write)
             {
@@ -134,7 +134,7 @@ public sealed class ModelFileSystem(KernelModel kernel)
         }
 
         handle = (ulong)Interlocked.Increment(ref nextHandle);
-        open[handle] = new OpenFile(attr, path == Iomem ? null : SysPath(path));
+        open[handle] = new OpenFile(attr, SysPath(path), ProcName(path));
         return Errno.None;
     }
 
@@ -148,7 +148,7 @@ public sealed class ModelFileSystem(KernelModel kernel)
 
         if (offset == 0 || file.Text is null)
         {
-            file.Text = Encoding.Latin1.GetBytes(file.Attr is { } attr ? SysfsTree.Show(attr) : Kernel.Iomem.Format());
+            file.Text = Encoding.Latin1.GetBytes(file.Attr is { } attr ? SysfsTree.Show(attr) : ProcFiles.Show(Kernel, file.ProcName!) ?? "");
         }
 
         if (offset >= file.Text.Length)
@@ -180,8 +180,14 @@ public sealed class ModelFileSystem(KernelModel kernel)
     private static string? SysPath(string path) =>
         path == "/sys" || path.StartsWith("/sys/", StringComparison.Ordinal) ? path : null;
 
-    private sealed class OpenFile(KernfsAttribute? attr, string? sysPath)
+    // The name of a /proc file the model serves, else null.
+    private static string? ProcName(string path) =>
+        path.StartsWith("/proc/", StringComparison.Ordinal) && ProcFiles.Names.Contains(path[6..]) ? path[6..] : null;
+
+    private sealed class OpenFile(KernfsAttribute? attr, string? sysPath, string? procName)
     {
+        public string? ProcName { get; } = procName;
+
         public KernfsAttribute? Attr { get; } = attr;
 
         public string? SysPath { get; } = sysPath;

@@ -2,12 +2,13 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Daxplug.Kernel;
+using Daxplug.Kernel.Proc;
 
 namespace Daxplug.Fuse;
 
 /// <summary>
 /// Runs a command in the current (private, already unshared) mount namespace with the model as /sys,
-/// /proc/iomem and /dev/daxR.N. The FUSE server lives in this process and its mounts in this namespace only, so
+/// its /proc files (iomem, meminfo) and /dev/daxR.N. The FUSE server lives in this process and its mounts in this namespace only, so
 /// nothing is left mounted anywhere when the namespace's last process ends, whoever is killed first. The command
 /// runs in a PID namespace of its own whose init dies with this process (PR_SET_PDEATHSIG through setpriv and
 /// unshare --kill-child), and every process in it with its init: a killed server leaves no command behind.
@@ -19,8 +20,9 @@ public static class SimNamespace
     // command as a child of this shell, which is the namespace's init (a command that is not PID 1 keeps the
     // usual signal semantics: Ctrl-C ends it).
     // $1 is the scaffolding directory; the command follows.
-    private const string ChildSetup =
-        "set -e; mount --bind \"$1/fuse/sys\" /sys; mount --bind \"$1/fuse/proc/iomem\" /proc/iomem; " +
+    private static readonly string ChildSetup =
+        "set -e; mount --bind \"$1/fuse/sys\" /sys; " +
+        string.Concat(ProcFiles.Names.Select(f => $"mount --bind \"$1/fuse/proc/{f}\" /proc/{f}; ")) +
         "mount --rbind \"$1/dev\" /dev; exec 3> \"$1/ready\"; umount -l \"$1\"; echo >&3; exec 3>&-; shift; set +e; \"$@\"";
 
     /// <summary>Whether this process runs as root (sim exec mounts, so it must).</summary>

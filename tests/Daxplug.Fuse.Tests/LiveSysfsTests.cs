@@ -50,6 +50,30 @@ public class LiveSysfsTests
     }
 
     [Fact]
+    public void MemTotal_FollowsADeviceOnlinedAndUnplugged_InProcMeminfoAndTheNodesMeminfo()
+    {
+        // dax0.0 is 32 GiB on node2; the boot memory is 32 GiB less its memmap (1/64), the host's never shows. Unplugged,
+        // node2 has no memory and goes offline with its directory (try_offline_node()).
+        var (exit, stdout, stderr) = Exec("7.3", """
+            s=/sys/bus/dax/devices/dax0.0/state
+            total() { sed -n 's/^MemTotal: *\([0-9]*\) kB$/\1/p' /proc/meminfo; }
+            node2() { sed -n 's/^Node 2 \(Mem[A-Za-z]*\): *\([0-9]*\) kB$/\1=\2/p' /sys/devices/system/node/node2/meminfo | tr '\n' ' '; }
+            echo "boot $(total) | $(node2)"
+            echo unplugged > $s && echo online_movable > $s
+            echo "online $(total) | $(node2)"
+            echo unplugged > $s
+            echo "unplugged $(total) | $(ls -d /sys/devices/system/node/node2 2>&1 | sed 's/.*: //')"
+            """);
+        Assert.True(exit == 0, stderr);
+        Assert.Equal("""
+            boot 33029760 | MemTotal=0 MemFree=0 MemUsed=0 
+            online 66584192 | MemTotal=33554432 MemFree=33554432 MemUsed=0 
+            unplugged 33029760 | No such file or directory
+
+            """, stdout);
+    }
+
+    [Fact]
     public void Exec_RunsTheCommandWhereTheCallerIs()
     {
         using var tmp = new TempDir();

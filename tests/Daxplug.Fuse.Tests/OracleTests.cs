@@ -30,6 +30,7 @@ public class OracleTests
     [InlineData("7.3", "15-userland")]
     [InlineData("7.3", "16-state-ranges")]
     [InlineData("7.3", "17-page-poison")]
+    [InlineData("7.3", "18-meminfo")]
     public void Kernel_AndModel_PrintTheSame(string kernel, string scenario)
     {
         var (exit, output) = RunOracle(kernel, scenario);

@@ -95,7 +95,7 @@ public sealed partial class DaxBus
             return rc;
         }
 
-        if (value && kernel.Params.MemmapOnMemory == "N")
+        if (value && !kernel.Hotplug.SupportsMemmapOnMemory)
         {
             return Errno.EOPNOTSUPP;
         }

@@ -206,6 +206,7 @@ public static class HostMachine
                 {
                     case "spanned": zone.SpannedPages = v; break;
                     case "present": zone.PresentPages = v; break;
+                    case "managed": zone.ManagedPages = v; break;
                     case "start_pfn:": zone.StartPfn = v; break;
                 }
             }

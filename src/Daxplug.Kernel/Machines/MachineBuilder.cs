@@ -197,6 +197,7 @@ public static class MachineBuilder
                 var zone = node[type];
                 zone.SetSpan(z.StartPfn, z.StartPfn + z.SpannedPages);
                 zone.PresentPages = zone.PresentEarlyPages = z.PresentPages;
+                zone.ManagedPages = z.ManagedPages ?? BootManaged(z.PresentPages);
             }
 
             return;
@@ -216,9 +217,15 @@ public static class MachineBuilder
             {
                 node[type].SetSpan(start, end);
                 node[type].PresentPages = node[type].PresentEarlyPages = Overlap(ram, start, end);
+                node[type].ManagedPages = BootManaged(node[type].PresentPages);
             }
         }
     }
+
+    // What memblock_free_all() hands to the buddy at boot, when the machine does not say: the present pages less
+    // their memmap (64 bytes of struct page per page, allocated from memblock). The kernel also reserves its image,
+    // firmware tables and early allocations; a machine that needs exact figures gives them (as host does).
+    private static ulong BootManaged(ulong present) => present - present * 64 / KernelModel.PageSize;
 
     // Models memory_dev_init()/add_boot_memory_block(): a block for every block-sized window with RAM; its zone is
     // the single populated zone it intersects (early_node_zone_for_memory_block()), else none.

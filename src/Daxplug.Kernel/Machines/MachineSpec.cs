@@ -123,6 +123,9 @@ public sealed class ZoneSpec
     public ulong SpannedPages { get; set; }
 
     public ulong PresentPages { get; set; }
+
+    /// <summary>Pages the buddy allocator manages; when absent, present minus the memmap the boot reserved.</summary>
+    public ulong? ManagedPages { get; set; }
 }
 
 /// <summary>An iomem resource with nested children.</summary>

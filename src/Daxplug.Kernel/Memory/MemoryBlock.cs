@@ -36,6 +36,9 @@ public sealed class MemoryBlock
     /// <summary>Pages backed by RAM; less than NrPages for boot blocks with holes.</summary>
     public ulong PresentPages { get; internal set; }
 
+    /// <summary>mem->altmap->free: the pages at its start that hold its own memmap (memmap_on_memory), else 0.</summary>
+    public ulong AltmapPages { get; internal set; }
+
     /// <summary>Boot blocks can span several nodes; such a block cannot be offlined either.</summary>
     public bool SpansNodes { get; internal set; }
 

@@ -85,6 +85,9 @@ public sealed partial class MemoryHotplug
             return Errno.EINVAL;
         }
 
+        // Models the "self hosted memmap array" of add_memory_resource(): with MHP_MEMMAP_ON_MEMORY each block gets
+        // an altmap (create_altmaps_and_memory_blocks()) that puts its memmap at its own start.
+        ulong altmap = (flags & MhpFlags.MemmapOnMemory) != 0 && SupportsMemmapOnMemory ? MemmapOnMemoryPages : 0;
         var created = new List<MemoryBlock>();
         await using (await kernel.MemHotplugLock.Hold())
         {
@@ -95,6 +98,7 @@ public sealed partial class MemoryHotplug
                 {
                     State = MemoryBlockState.Offline,
                     DeviceOffline = true,
+                    AltmapPages = altmap,
                 };
                 RegisterBlock(mem);
                 created.Add(mem);
@@ -122,6 +126,33 @@ public sealed partial class MemoryHotplug
 
         return Errno.None;
     }
+
+    // Models memory_block_memmap_on_memory_pages(): the struct pages (64 bytes each) of one block, rounded up to
+    // a pageblock (2 MiB) in "force" mode.
+    private ulong MemmapOnMemoryPages
+    {
+        get
+        {
+            ulong pages = (kernel.PagesPerBlock * StructPageSize + KernelModel.PageSize - 1) / KernelModel.PageSize;
+            return Params.MemmapOnMemory == "force" ? (pages + PageblockPages - 1) / PageblockPages * PageblockPages : pages;
+        }
+    }
+
+    /// <summary>
+    /// mhp_supports_memmap_on_memory(): the parameter is on, the memmap fills whole pageblocks (or is padded to them
+    /// in "force" mode), leaves the block some memory, and is PMD-aligned (arch_supports_memmap_on_memory()).
+    /// </summary>
+    public bool SupportsMemmapOnMemory
+    {
+        get
+        {
+            ulong size = kernel.PagesPerBlock * StructPageSize, pages = MemmapOnMemoryPages;
+            return Params.MemmapOnMemory != "N" && size % KernelModel.PageSize == 0 && pages % PageblockPages == 0
+                && pages != kernel.PagesPerBlock && size % PmdSize == 0;
+        }
+    }
+
+    private const ulong StructPageSize = 64, PageblockPages = 512, PmdSize = 0x200000;
 
     // Models remove_memory(): EBUSY (and a warning) if any block of the range is not offline.
     public async ValueTask<Errno> RemoveMemory(ulong start, ulong size)

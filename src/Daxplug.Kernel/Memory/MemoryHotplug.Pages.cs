@@ -25,6 +25,9 @@ public sealed partial class MemoryHotplug
 
         await kernel.Scheduler.Point("online_pages");
         mem.SectionsOnline = true;
+        // generic_online_page() frees every page to the buddy (adjust_managed_page_count()); memory_block_online()
+        // counts the block's own memmap as present only.
+        zone.ManagedPages += nrPages - mem.AltmapPages;
         AdjustPresentPageCount(mem, zone, (long)nrPages);
         if (arg.StatusChangeNidNormal >= 0)
         {
@@ -90,6 +93,8 @@ public sealed partial class MemoryHotplug
         }
 
         mem.SectionsOnline = false;
+        // __offline_isolated_pages() takes every page but the memmap out of the buddy, poisoned ones included.
+        zone.ManagedPages -= nrPages - mem.AltmapPages;
         AdjustPresentPageCount(mem, zone, -(long)nrPages);
         if (arg.StatusChangeNidNormal >= 0)
         {

@@ -22,6 +22,10 @@ public sealed class Zone(int nid, ZoneType type)
     /// <summary>Pages that were present at boot and still are (what auto-movable calls "early kernel" memory).</summary>
     public ulong PresentEarlyPages { get; internal set; }
 
+    /// <summary>zone->managed_pages: present pages the buddy allocator manages (not memblock-reserved at boot, not
+    /// a hot-added block's own memmap).</summary>
+    public ulong ManagedPages { get; internal set; }
+
     public ulong EndPfn => StartPfn + SpannedPages;
 
     public bool IsEmpty => SpannedPages == 0;

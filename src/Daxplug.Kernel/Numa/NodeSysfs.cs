@@ -66,7 +66,7 @@ internal static class NodeSysfs
         dir.Add(KernfsAttribute.ReadOnly("cpumap", () => KernelFormat.BitmapHex(node.Cpus, nrCpuIds) + "\n"));
         dir.Add(KernfsAttribute.ReadOnly("cpulist", () => KernelFormat.BitmapList(node.Cpus) + "\n"));
         dir.Add(KernfsAttribute.ReadOnly("distance", () => Distance(kernel, nid)));
-        dir.Add(KernfsAttribute.ReadOnly("meminfo", () => MemInfo(kernel, node)));
+        dir.Add(KernfsAttribute.ReadOnly("meminfo", () => MemInfo.Node(kernel, node)));
         dir.Add(Uevent.File(kernel, $"/devices/system/node/node{nid}", "node"));
         dir.Add(new KernfsLink("subsystem", "../../../../bus/node"));
         dir.Add(new KernfsDir("power"));
@@ -91,13 +91,6 @@ internal static class NodeSysfs
         }
 
         return sb.Append('\n').ToString();
-    }
-
-    // A shortened node_read_meminfo(): the totals the model keeps, in its format.
-    private static string MemInfo(KernelModel kernel, NumaNode node)
-    {
-        ulong totalKb = node.PresentPages * (KernelModel.PageSize / 1024);
-        return $"Node {node.Id} MemTotal:       {totalKb,8} kB\nNode {node.Id} MemFree:        {totalKb,8} kB\nNode {node.Id} MemUsed:        {0,8} kB\n";
     }
 
     // The per-node files of other subsystems, so that a node directory lists what the kernel's does. The model has
