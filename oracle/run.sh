@@ -98,6 +98,9 @@ guest() {
     cp "$kdir"/modules/*.ko "$root/modules/"
     cp "$here/init.sh" "$root/init" && chmod +x "$root/init"
     cp "$here/lib.sh" "$root/lib.sh"
+    cp -r "$here/selftests" "$root/selftests"
+    local tool
+    for tool in $(header "$s" tools); do with_libs "$root" "$(command -v "$tool")"; done
     cp "$here/scenarios/$s.sh" "$root/scenario.sh"
     if [ "$(header "$s" userland)" = yes ]; then
         userland
@@ -144,7 +147,7 @@ model() {
     for set in $(header "$s" set); do sets+=(--set "$set"); done
     local path=$PATH
     if [ "$(header "$s" userland)" = yes ]; then userland; path=$work/aot:$PATH; fi
-    PATH=$path ORACLE_KERNEL_START=$start "${daxplug[@]}" sim --machine qemu --kernel "$kernel" "${sets[@]}" exec -- \
+    PATH=$path ORACLE_KERNEL_START=$start ORACLE_SELFTESTS=$here/selftests "${daxplug[@]}" sim --machine qemu --kernel "$kernel" "${sets[@]}" exec -- \
         "$busybox" sh -c 'echo "### begin"; . "$1"; . "$2"; echo "### end"' sh "$here/lib.sh" "$here/scenarios/$s.sh" > "$out" 2>&1
 }
 

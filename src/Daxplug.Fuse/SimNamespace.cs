@@ -15,15 +15,24 @@ namespace Daxplug.Fuse;
 /// </summary>
 public static class SimNamespace
 {
-    // The command's own namespace: a /proc of its PID namespace, the model bound over /sys, /proc/iomem and /dev,
+    // The command's own namespace: a /proc of its PID namespace, the model bound over /sys, its /proc files and /dev,
     // the scaffolding detached (then the server is told through the FIFO $1/ready that it may remove it), then the
     // command as a child of this shell, which is the namespace's init (a command that is not PID 1 keeps the
-    // usual signal semantics: Ctrl-C ends it).
+    // usual signal semantics: Ctrl-C ends it). Before /sys is covered, debugfs is mounted on the real
+    // /sys/kernel/debug if it is not there, so that the mount table lists it (`mount -t debugfs`, as the selftests
+    // look for it) while the path leads into the model's; /proc/sys and /proc/sysrq-trigger are read-only.
     // $1 is the scaffolding directory; the command follows.
     private static readonly string ChildSetup =
-        "set -e; mount --bind \"$1/fuse/sys\" /sys; " +
+        "set -e; mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug || true; " +
+        "mount --bind \"$1/fuse/sys\" /sys; " +
         string.Concat(ProcFiles.Names.Select(f => $"mount --bind \"$1/fuse/proc/{f}\" /proc/{f}; ")) +
+        "mount --bind /proc/sys /proc/sys; mount -o remount,bind,ro /proc/sys; " +
+        "if [ -e /proc/sysrq-trigger ]; then mount --bind /dev/null /proc/sysrq-trigger; mount -o remount,bind,ro /proc/sysrq-trigger; fi; " +
         "mount --rbind \"$1/dev\" /dev; exec 3> \"$1/ready\"; umount -l \"$1\"; echo >&3; exec 3>&-; shift; set +e; \"$@\"";
+
+    // What the command may not do to the host at all: load or unload modules (the selftests modprobe
+    // memory-notifier-error-inject; the model's is always there) or read-and-clear the kernel's log (dmesg -C).
+    private const string DroppedCapabilities = "-sys_module,-syslog";
 
     /// <summary>Whether this process runs as root (sim exec mounts, so it must).</summary>
     public static bool IsRoot => Interop.Libc.Geteuid() == 0;
@@ -201,7 +210,7 @@ public static class SimNamespace
             return 127;
         }
 
-        var args = DieWithParent().Concat([Tool("unshare"), "--mount", "--pid", "--fork", "--kill-child", "--mount-proc", "--propagation", "private", "--",
+        var args = DieWithParent().SkipLast(1).Concat(["--bounding-set", DroppedCapabilities, "--", Tool("unshare"), "--mount", "--pid", "--fork", "--kill-child", "--mount-proc", "--propagation", "private", "--",
             "/bin/sh", "-c", ChildSetup, "daxplug-sim", root]).Concat(command).ToList();
         var psi = new ProcessStartInfo(args[0]) { UseShellExecute = false, WorkingDirectory = cwd };
         foreach (var arg in args.Skip(1))

@@ -524,10 +524,10 @@ public class LiveSysfsTests
             inj=/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_OFFLINE/error
             for v in -16 -511 -512 -600 -999 -4095; do
               echo $v > $inj
-              echo "$v $(printf offline | timeout 10 dd of=/sys/devices/system/memory/memory271/state 2>&1 | grep -o 'Device or resource busy\|Unknown error 511\|Numerical result out of range')"
+              echo "$v $(printf offline | timeout 10 dd of=/sys/devices/system/memory/memory268/state 2>&1 | grep -o 'Device or resource busy\|Unknown error 511\|Numerical result out of range')"
             done
             echo 0 > $inj
-            cat /sys/devices/system/memory/memory271/state
+            cat /sys/devices/system/memory/memory268/state
             """);
         Assert.True(exit == 0, stderr);
         Assert.Equal("""

@@ -31,6 +31,7 @@ public class OracleTests
     [InlineData("7.3", "16-state-ranges")]
     [InlineData("7.3", "17-page-poison")]
     [InlineData("7.3", "18-meminfo")]
+    [InlineData("7.3", "19-selftest")]
     public void Kernel_AndModel_PrintTheSame(string kernel, string scenario)
     {
         var (exit, output) = RunOracle(kernel, scenario);
@@ -56,7 +57,7 @@ public class OracleTests
         return (exit, stdout + stderr);
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -41,11 +41,11 @@ public class CliTests
     {
         using var tmp = new TempDir();
         var state = Path.Combine(tmp.Path, "k.json");
-        Assert.Equal(0, CliRunner.Run("sim", "--state", state, "write", "/sys/devices/system/memory/memory271/state", "offline").Exit);
-        Assert.Equal("Normal Movable\n", CliRunner.Run("sim", "--state", state, "cat", "/sys/devices/system/memory/memory271/valid_zones").Out);
-        Assert.Equal(0, CliRunner.Run("sim", "--state", state, "write", "/sys/devices/system/memory/memory271/state", "online_movable").Exit);
-        Assert.Equal("Movable\n", CliRunner.Run("sim", "--state", state, "cat", "/sys/devices/system/memory/memory271/valid_zones").Out);
-        Assert.Equal("Normal\n", CliRunner.Run("sim", "cat", "/sys/devices/system/memory/memory271/valid_zones").Out);
+        Assert.Equal(0, CliRunner.Run("sim", "--state", state, "write", "/sys/devices/system/memory/memory268/state", "offline").Exit);
+        Assert.Equal("Normal Movable\n", CliRunner.Run("sim", "--state", state, "cat", "/sys/devices/system/memory/memory268/valid_zones").Out);
+        Assert.Equal(0, CliRunner.Run("sim", "--state", state, "write", "/sys/devices/system/memory/memory268/state", "online_movable").Exit);
+        Assert.Equal("Movable\n", CliRunner.Run("sim", "--state", state, "cat", "/sys/devices/system/memory/memory268/valid_zones").Out);
+        Assert.Equal("Normal\n", CliRunner.Run("sim", "cat", "/sys/devices/system/memory/memory268/valid_zones").Out);
     }
 
     [Theory]

@@ -11,10 +11,10 @@ public class SimStateTests
     {
         var k = Default();
         SimState.Record(k);
-        k.Echo($"{Mem}/memory271/state", "offline");
-        k.Echo($"{Mem}/memory270/state", "offline");
-        k.Echo($"{Mem}/memory270/state", "online_movable");
-        k.Echo($"{Mem}/memory269/state", "bogus");
+        k.Echo($"{Mem}/memory268/state", "offline");
+        k.Echo($"{Mem}/memory267/state", "offline");
+        k.Echo($"{Mem}/memory267/state", "online_movable");
+        k.Echo($"{Mem}/memory266/state", "bogus");
         k.Echo("/sys/kernel/debug/daxplug/memory/memory200/unmovable", "1");
         k.Echo($"{Mem}/memory200/state", "offline");
         k.Echo($"{Mem}/auto_online_blocks", "online_movable");
@@ -23,12 +23,12 @@ public class SimStateTests
         var loaded = SimState.Deserialize(SimState.Serialize(k));
 
         Assert.Equal(Dump(k, tmp, "a"), Dump(loaded, tmp, "b"));
-        Assert.Equal("Movable", loaded.Zones(270));
+        Assert.Equal("Movable", loaded.Zones(267));
         Assert.Equal(k.Node(1)![Memory.ZoneType.Movable].SpannedPages, loaded.Node(1)![Memory.ZoneType.Movable].SpannedPages);
         Assert.Equal(8, loaded.Journal.Count);
 
-        loaded.Echo($"{Mem}/memory271/state", "online_kernel");
-        Assert.Equal("Normal", SimState.Deserialize(SimState.Serialize(loaded)).Zones(271));
+        loaded.Echo($"{Mem}/memory268/state", "online_kernel");
+        Assert.Equal("Normal", SimState.Deserialize(SimState.Serialize(loaded)).Zones(268));
     }
 
     [InlineData("\"kernel\": \"nope\", \"writes\": []", "kernel: 'nope' is not one of")]

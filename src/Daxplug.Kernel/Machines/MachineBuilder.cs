@@ -45,7 +45,7 @@ public static class MachineBuilder
         }
 
         BootBlocks(kernel, ram);
-        foreach (var (start, end) in spec.Unmovable.Select(Addresses.ParseRange))
+        foreach (var (start, end) in spec.Unmovable.Select(Addresses.ParseRange).Concat(spec.MovableNode ? [] : EarlyAllocations(ram)))
         {
             foreach (var block in kernel.Hotplug.BlocksOf(start, end - start + 1))
             {
@@ -219,6 +219,21 @@ public static class MachineBuilder
                 node[type].PresentPages = node[type].PresentEarlyPages = Overlap(ram, start, end);
                 node[type].ManagedPages = BootManaged(node[type].PresentPages);
             }
+        }
+    }
+
+    // memblock allocates top-down (memblock_find_in_range_node()): each node's memmap (sparse_init_nid(), 64 bytes
+    // per page) and the early allocations made for it (page tables, per-CPU areas, pgdat) sit at the top of its
+    // memory, so those blocks hold unmovable pages and refuse to go offline (the last block of node0 on every
+    // oracle kernel). With movable_node memblock allocates bottom-up, near the kernel image, instead.
+    private static IEnumerable<(ulong Start, ulong End)> EarlyAllocations(Dictionary<int, List<(ulong Start, ulong End)>> ram)
+    {
+        const ulong earlyPages = 16 << 20 >> 12;
+        foreach (var ranges in ram.Values.Where(r => r.Count > 0))
+        {
+            ulong present = ranges.Aggregate(0UL, (s, r) => s + r.End - r.Start), end = ranges.Max(r => r.End);
+            ulong pages = Math.Min(present * 64 / KernelModel.PageSize + earlyPages, end);
+            yield return ((end - pages) * KernelModel.PageSize, end * KernelModel.PageSize - 1);
         }
     }
 
