@@ -9,7 +9,7 @@ internal sealed class SimOptions
 {
     public Option<string> Machine { get; } = new("--machine", "-m")
     {
-        Description = "Built-in machine (default, tib, qemu, lab, host) or a machine JSON file (docs/machines.md)",
+        Description = "Built-in machine (default, tib, qemu, lab, host), a machine JSON file, or a sysroot DIR holding DIR/sys/devices/system/memory (a dump of another machine's sysfs; docs/machines.md)",
         DefaultValueFactory = _ => "default",
         Recursive = true,
     };

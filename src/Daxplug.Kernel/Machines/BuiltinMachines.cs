@@ -27,9 +27,16 @@ public static class BuiltinMachines
             return Parse(new StreamReader(stream).ReadToEnd());
         }
 
+        if (Directory.Exists(nameOrPath))
+        {
+            return SysfsMachine.IsSysroot(nameOrPath)
+                ? SysfsMachine.Read(nameOrPath)
+                : throw new FileNotFoundException($"'{nameOrPath}' is a directory without sys/devices/system/memory (a sysroot, as lsmem --sysroot takes)");
+        }
+
         if (!File.Exists(nameOrPath))
         {
-            throw new FileNotFoundException($"no built-in machine or file named '{nameOrPath}' (built-ins: {string.Join(", ", Names)})");
+            throw new FileNotFoundException($"no built-in machine, file or sysroot named '{nameOrPath}' (built-ins: {string.Join(", ", Names)})");
         }
 
         return Parse(File.ReadAllText(nameOrPath));

@@ -53,9 +53,10 @@ public static class MachineBuilder
             }
         }
 
+        DumpedBlocks(kernel, spec);
         BootNodeStates(kernel, ram);
         var blockPages = new Dictionary<int, ulong>();
-        foreach (var b in kernel.Blocks.All())
+        foreach (var b in kernel.Blocks.All().Where(b => b.SectionsOnline))
         {
             blockPages[b.Nid] = blockPages.GetValueOrDefault(b.Nid) + b.PresentPages;
         }
@@ -287,6 +288,27 @@ public static class MachineBuilder
                 SectionsOnline = true,
             };
             kernel.Hotplug.RegisterBlock(mem);
+        }
+    }
+
+    // A dumped machine's blocks: the offline ones were never onlined (the dump's zones count only online blocks), and
+    // each keeps the dump's text of its read-only files.
+    private static void DumpedBlocks(KernelModel kernel, MachineSpec spec)
+    {
+        foreach (var b in spec.Blocks ?? [])
+        {
+            var mem = kernel.Blocks.Find(b.Id) ?? throw new FormatException($"block {b.Id} has no memory in any node");
+            mem.Dumped = b;
+            // Before 5.x removable was 0 for a block with unmovable pages (is_mem_section_removable()).
+            mem.Faults.Unmovable |= b.Removable == "0";
+            if (b.State == "offline")
+            {
+                (mem.State, mem.DeviceOffline, mem.Zone, mem.SectionsOnline) = (MemoryBlockState.Offline, true, null, false);
+            }
+            else if (b.State != "online")
+            {
+                throw new FormatException($"block {b.Id}: state is online or offline, not '{b.State}'");
+            }
         }
     }
 

@@ -56,6 +56,28 @@ public sealed class MachineSpec
 
     /// <summary>Device-DAX regions and the devices in them at boot.</summary>
     public List<DaxRegionSpec> DaxRegions { get; set; } = [];
+
+    /// <summary>
+    /// Boot blocks as a dump of another machine's sysfs shows them (docs/machines.md, "A machine from its sysfs"):
+    /// offline ones start offline, and each shows the dump's removable, valid_zones and phys_device until it changes
+    /// state. Needs the nodes' exact zones.
+    /// </summary>
+    public List<BlockSpec>? Blocks { get; set; }
+}
+
+/// <summary>A boot block of a dumped machine: its id, state and the text of its read-only files.</summary>
+public sealed class BlockSpec
+{
+    public long Id { get; set; }
+
+    /// <summary>"online" or "offline".</summary>
+    public string State { get; set; } = "online";
+
+    public string? Removable { get; set; }
+
+    public string? ValidZones { get; set; }
+
+    public string? PhysDevice { get; set; }
 }
 
 /// <summary>

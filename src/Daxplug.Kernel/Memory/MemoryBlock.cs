@@ -67,6 +67,12 @@ public sealed class MemoryBlock
     /// </summary>
     public HashSet<ulong> PoisonedPfns { get; } = [];
 
+    /// <summary>
+    /// The text of removable, valid_zones and phys_device in the dump this block was booted from (another release's
+    /// or architecture's answers), shown until the block changes state; null for a block the model computes.
+    /// </summary>
+    public Machines.BlockSpec? Dumped { get; internal set; }
+
     /// <summary>SECTION_IS_ONLINE of its sections: set when online_pages() succeeds, cleared by offline_pages().</summary>
     public bool SectionsOnline { get; internal set; }
 

@@ -144,6 +144,12 @@ public sealed partial class MemoryHotplug
 
         var rc = to == MemoryBlockState.Online ? await MemoryBlockOnline(mem) : await MemoryBlockOffline(mem);
         mem.State = rc != Errno.None ? fromRequired : to;
+        if (rc == Errno.None)
+        {
+            // A dumped block's text described it as it was; from now on the model's own answers hold.
+            mem.Dumped = null;
+        }
+
         return -(int)rc;
     }
 

@@ -179,14 +179,14 @@ internal static class MemorySysfs
             // Models phys_index_show(): the block id as "%08lx\n".
             "phys_index" => physIndex ??= KernelFormat.Hex((ulong)mem.Id, 8) + "\n",
             // Models phys_device_show(): arch_get_memory_phys_device() is 0 except on s390.
-            "phys_device" => "0\n",
+            "phys_device" => mem.Dumped?.PhysDevice is { } dumped ? dumped + "\n" : "0\n",
             // Models state_show().
             "state" => MemorySysfsNames.StateLine(mem.State),
             // Models online_show() (drivers/base/core.c): !dev->offline.
             "online" => mem.DeviceOffline ? "0\n" : "1\n",
             // Models removable_show(): IS_ENABLED(CONFIG_MEMORY_HOTREMOVE), a legacy constant.
-            "removable" => "1\n",
-            _ => hp.ValidZones(mem),
+            "removable" => mem.Dumped?.Removable is { } dumped ? dumped + "\n" : "1\n",
+            _ => mem.Dumped?.ValidZones is { } zones ? zones + "\n" : hp.ValidZones(mem),
         };
 
         // Models state_store() and online_store() (drivers/base/core.c).
