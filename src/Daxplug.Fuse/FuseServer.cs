@@ -250,7 +250,8 @@ public static unsafe class FuseServer
     {
         try
         {
-            return Reply(fs!.Read(*(ulong*)(fi + 16), new Span<byte>(buf, (int)Math.Min(size, int.MaxValue)), offset));
+            int pid = *(int*)(Interop.Fuse.GetContext() + 16);
+            return Reply(fs!.Read(*(ulong*)(fi + 16), new Span<byte>(buf, (int)Math.Min(size, int.MaxValue)), offset, () => CallerSignals.Pending(pid)));
         }
         catch
         {

@@ -19,7 +19,7 @@ public readonly record struct FileEntry(EntryKind Kind, int Mode, long Size);
 
 /// <summary>
 /// The mounted tree, free of native code so that it is tested without a mount: "/sys" is the model's sysfs and
-/// "/proc" its memory files (<see cref="ProcFiles"/>). Reads are snapshots per open file, as kernfs's seq_file takes them; one write() is
+/// "/proc" its memory files (<see cref="ProcFiles"/>), "/dev/kmsg" its log. Reads are snapshots per open file, as kernfs's seq_file takes them; one write() is
 /// one store().
 /// </summary>
 public sealed class ModelFileSystem(KernelModel kernel)
@@ -32,9 +32,15 @@ public sealed class ModelFileSystem(KernelModel kernel)
     public Errno GetAttr(string path, out FileEntry entry)
     {
         entry = default;
-        if (path is "/" or "/proc")
+        if (path is "/" or "/proc" or "/dev")
         {
             entry = new FileEntry(EntryKind.Directory, 0x1ed, 0);
+            return Errno.None;
+        }
+
+        if (path == Kmsg)
+        {
+            entry = new FileEntry(EntryKind.File, 0x1a4, 0);
             return Errno.None;
         }
 
@@ -93,10 +99,13 @@ public sealed class ModelFileSystem(KernelModel kernel)
         switch (path)
         {
             case "/":
-                names = ["sys", "proc"];
+                names = ["sys", "proc", "dev"];
                 return Errno.None;
             case "/proc":
                 names = ProcFiles.Names;
+                return Errno.None;
+            case "/dev":
+                names = ["kmsg"];
                 return Errno.None;
         }
 
@@ -110,6 +119,14 @@ public sealed class ModelFileSystem(KernelModel kernel)
         handle = 0;
         bool read = (flags & 3) != 1, write = (flags & 3) != 0;
         KernfsAttribute? attr = null;
+        if (path == Kmsg)
+        {
+            // devkmsg_open(): a reader starts at the oldest record still in the ring.
+            handle = (ulong)Interlocked.Increment(ref nextHandle);
+            open[handle] = new OpenFile(null, null, null) { Kmsg = true, NonBlocking = (flags & ONonblock) != 0, NextSeq = Kernel.Log.Next(0)?.Seq ?? 0 };
+            return Errno.None;
+        }
+
         if (ProcName(path) is not null)
         {
             if (write)
@@ -139,11 +156,16 @@ public sealed class ModelFileSystem(KernelModel kernel)
     }
 
     /// <summary>read(2): bytes copied, or -errno. The text is taken at offset 0 and kept for this open file.</summary>
-    public int Read(ulong handle, Span<byte> buffer, long offset)
+    public int Read(ulong handle, Span<byte> buffer, long offset, Func<bool>? interrupted = null)
     {
         if (!open.TryGetValue(handle, out var file))
         {
             return -(int)Errno.EBADF;
+        }
+
+        if (file.Kmsg)
+        {
+            return ReadKmsg(handle, file, buffer, interrupted);
         }
 
         if (offset == 0 || file.Text is null)
@@ -164,12 +186,52 @@ public sealed class ModelFileSystem(KernelModel kernel)
     /// <summary>write(2): one store() of at most 4096 bytes; bytes consumed, or -errno.</summary>
     public int Write(ulong handle, ReadOnlySpan<byte> data)
     {
+        if (open.TryGetValue(handle, out var kmsg) && kmsg.Kmsg)
+        {
+            var rc = Kernel.Log.WriteKmsg(Encoding.Latin1.GetString(data));
+            return rc == Errno.None ? data.Length : -(int)rc;
+        }
+
         if (!open.TryGetValue(handle, out var file) || file.Attr is null || file.SysPath is null)
         {
             return -(int)Errno.EBADF;
         }
 
         return Kernel.Sysfs.WriteOpened(file.SysPath, file.Attr, data);
+    }
+
+    // devkmsg_read(): one whole record per read (EINVAL if it does not fit); at the end EAGAIN for O_NONBLOCK, else
+    // wait for the next record, or EINTR when the reader gets a signal (FUSE waits for the answer to a request it
+    // has sent, so the reader could not even die otherwise) or the file is released.
+    private int ReadKmsg(ulong handle, OpenFile file, Span<byte> buffer, Func<bool>? interrupted)
+    {
+        while (true)
+        {
+            if (Kernel.Log.Next(file.NextSeq) is { } record)
+            {
+                var bytes = Encoding.Latin1.GetBytes(record.Kmsg());
+                if (bytes.Length > buffer.Length)
+                {
+                    return -(int)Errno.EINVAL;
+                }
+
+                file.NextSeq = record.Seq + 1;
+                bytes.CopyTo(buffer);
+                return bytes.Length;
+            }
+
+            if (file.NonBlocking)
+            {
+                return -(int)Errno.EAGAIN;
+            }
+
+            if (!open.ContainsKey(handle) || interrupted?.Invoke() == true)
+            {
+                return -(int)Errno.EINTR;
+            }
+
+            Thread.Sleep(50);
+        }
     }
 
     public void Release(ulong handle) => open.TryRemove(handle, out _);
@@ -184,8 +246,18 @@ public sealed class ModelFileSystem(KernelModel kernel)
     private static string? ProcName(string path) =>
         path.StartsWith("/proc/", StringComparison.Ordinal) && ProcFiles.Names.Contains(path[6..]) ? path[6..] : null;
 
+    private const string Kmsg = "/dev/kmsg";
+    private const int ONonblock = 0x800;
+
     private sealed class OpenFile(KernfsAttribute? attr, string? sysPath, string? procName)
     {
+        /// <summary>/dev/kmsg: records are read one per read() from NextSeq on.</summary>
+        public bool Kmsg { get; init; }
+
+        public bool NonBlocking { get; init; }
+
+        public long NextSeq { get; set; }
+
         public string? ProcName { get; } = procName;
 
         public KernfsAttribute? Attr { get; } = attr;

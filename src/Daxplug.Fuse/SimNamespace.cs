@@ -8,7 +8,7 @@ namespace Daxplug.Fuse;
 
 /// <summary>
 /// Runs a command in the current (private, already unshared) mount namespace with the model as /sys,
-/// its /proc files (iomem, meminfo) and /dev/daxR.N. The FUSE server lives in this process and its mounts in this namespace only, so
+/// its /proc files (iomem, meminfo), /dev/kmsg and /dev/daxR.N. The FUSE server lives in this process and its mounts in this namespace only, so
 /// nothing is left mounted anywhere when the namespace's last process ends, whoever is killed first. The command
 /// runs in a PID namespace of its own whose init dies with this process (PR_SET_PDEATHSIG through setpriv and
 /// unshare --kill-child), and every process in it with its init: a killed server leaves no command behind.
@@ -100,7 +100,7 @@ public static class SimNamespace
                 throw serverError as IOException ?? new IOException($"the FUSE server did not come up (exit {serverExit}{(serverError is null ? "" : ": " + serverError.Message)}); is /dev/fuse available?");
             }
 
-            MountDev(kernel, Path.Combine(root, "dev"));
+            MountDev(kernel, Path.Combine(root, "dev"), fuse);
             Check(Interop.Libc.Mknod(Path.Combine(root, "ready"), SIfIfo | 0x180, 0), "mkfifo ready");
             int devFd = Interop.Libc.Open(Path.Combine(root, "dev"), Interop.Libc.ODirectory | Interop.Libc.OPath | Interop.Libc.OCloexec);
             Check(devFd < 0 ? -1 : 0, "open the namespace's /dev");
@@ -135,9 +135,10 @@ public static class SimNamespace
         }
     }
 
-    // A tmpfs /dev that holds everything the real one has (each entry bind-mounted) plus a char device node for
-    // every dax device with the model's major:minor.
-    private static void MountDev(KernelModel kernel, string dev)
+    // A tmpfs /dev that holds everything the real one has (each entry bind-mounted) but the host's kmsg and dax
+    // devices, plus the model's /dev/kmsg (its log: dmesg reads it) and a char device node for every dax device
+    // with the model's major:minor.
+    private static void MountDev(KernelModel kernel, string dev, string fuse)
     {
         // nodev: the model's /dev/daxR.N carry its major:minor (libdaxctl stats them and follows /sys/dev/char),
         // but opening one must never reach a driver of the host that has that number.
@@ -145,8 +146,8 @@ public static class SimNamespace
         Check(Interop.Libc.Mount("daxplug-dev", dev, "tmpfs", Interop.Libc.MsNodev, "mode=0755"), "mount tmpfs for /dev");
         foreach (var entry in new DirectoryInfo("/dev").EnumerateFileSystemInfos())
         {
-            // The host's own dax devices stay out: inside, /dev/daxR.N are the model's.
-            if (IsDaxDeviceName(entry.Name))
+            // The host's own dax devices and log stay out: inside, /dev/daxR.N and /dev/kmsg are the model's.
+            if (IsDaxDeviceName(entry.Name) || entry.Name == "kmsg")
             {
                 continue;
             }
@@ -171,6 +172,9 @@ public static class SimNamespace
             _ = Interop.Libc.Mount(entry.FullName, target, null, Interop.Libc.MsBind | Interop.Libc.MsRec, null);
         }
 
+        var kmsg = Path.Combine(dev, "kmsg");
+        File.WriteAllBytes(kmsg, []);
+        Check(Interop.Libc.Mount(Path.Combine(fuse, "dev", "kmsg"), kmsg, null, Interop.Libc.MsBind, null), "bind the model's /dev/kmsg");
         foreach (var d in kernel.Dax.Devices)
         {
             var node = Path.Combine(dev, d.Name);

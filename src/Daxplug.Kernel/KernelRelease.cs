@@ -31,6 +31,14 @@ public readonly record struct KernelRelease(int Major, int Minor) : IComparable<
     /// </summary>
     public bool TracksNormalMemory => !AtLeast(6, 17) || AtLeast(7, 0);
 
+    /// <summary>
+    /// Whether kswapd_run() and kcompactd_run() create their threads on the node (kthread_create_on_node(), 7.3's
+    /// mm/vmscan.c and mm/compaction.c) rather than anywhere (kthread_run(), 6.12's). 6.12 offlines a memoryless
+    /// node's first kernel-zone block, 6.18 and later refuse it (oracle 19-selftest); the release between that made
+    /// the change is not known here, so the model takes 6.18, the first it was seen in.
+    /// </summary>
+    public bool KthreadsOnNode => AtLeast(6, 18);
+
     public bool AtLeast(int major, int minor) => CompareTo(new KernelRelease(major, minor)) >= 0;
 
     public int CompareTo(KernelRelease other) => Major != other.Major ? Major.CompareTo(other.Major) : Minor.CompareTo(other.Minor);

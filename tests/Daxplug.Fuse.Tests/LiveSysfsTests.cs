@@ -74,6 +74,34 @@ public class LiveSysfsTests
     }
 
     [Fact]
+    public void Dmesg_ReadsTheModelsLog_ButCanNeverClearTheHosts()
+    {
+        // The model's log starts with its banner; a unplug-and-online logs what 7.3's kmem and hotplug print; a line
+        // written to /dev/kmsg is a user-space record; dmesg -C needs CAP_SYSLOG, which sim exec takes away; a
+        // blocking read at the end of the log waits, and a signal ends it.
+        var (exit, stdout, stderr) = Exec("7.3", """
+            s=/sys/bus/dax/devices/dax1.0/state
+            dmesg | sed 's/^\[[^]]*\] //'
+            echo unplugged > $s; echo online > $s
+            dmesg | grep -c 'Demotion targets'
+            echo '<5>hello from user space' > /dev/kmsg
+            dmesg -x | tail -1 | sed 's/\[[^]]*\] //'
+            dmesg -C; echo "clear rc=$?"
+            dmesg | grep -c .
+            timeout 1 cat /dev/kmsg > /dev/null; echo "follow rc=$?"
+            """);
+        Assert.True(exit == 0, stderr);
+        var lines = stdout.Split('\n');
+        Assert.Equal("Linux version 7.3 (daxplug's model of the kernel, machine default, 7.3)", lines[0]);
+        Assert.True(int.Parse(lines[1]) > 0, stdout);
+        Assert.Equal("user  :notice: hello from user space", lines[2]);
+        Assert.Equal("clear rc=1", lines[3]);
+        Assert.True(int.Parse(lines[4]) > 2, stdout);
+        Assert.Equal("follow rc=124", lines[5]);
+        Assert.Contains("dmesg: clear kernel buffer failed: Operation not permitted", stderr);
+    }
+
+    [Fact]
     public void Exec_RunsTheCommandWhereTheCallerIs()
     {
         using var tmp = new TempDir();

@@ -45,10 +45,47 @@ public class ModelFileSystemTests
         Assert.Equal("../../../devices/platform/hmem.0/dax0.0", target);
         Assert.Equal(Errno.EINVAL, fs.ReadLink("/sys/devices/system/memory/block_size_bytes", out _));
         Assert.Equal(Errno.None, fs.ReadDir("/", out var root));
-        Assert.Equal(["sys", "proc"], root);
+        Assert.Equal(["sys", "proc", "dev"], root);
+        Assert.Equal(Errno.None, fs.ReadDir("/proc", out var proc));
+        Assert.Equal(["iomem", "meminfo"], proc);
         Assert.Equal(Errno.None, fs.ReadDir("/sys/bus/dax/devices", out var devices));
         Assert.Equal(["dax0.0", "dax1.0"], devices);
         Assert.Equal(Errno.ENOTDIR, fs.ReadDir("/sys/devices/system/memory/block_size_bytes", out _));
+    }
+
+    [Fact]
+    public void Kmsg_OneRecordPerRead_EagainAtTheEndWhenNonBlocking_AndWritesAreUserRecords()
+    {
+        const int ONonblock = 0x800;
+        var fs = Fs();
+        Assert.Equal(Errno.None, fs.Open("/dev/kmsg", ORdWr, out var writer));
+        Assert.Equal(9, fs.Write(writer, "<6>one\n\\x"u8));
+        Assert.Equal(-(int)Errno.EINVAL, fs.Write(writer, new byte[993]));
+        Assert.Equal(Errno.None, fs.Open("/dev/kmsg", ORdOnly | ONonblock, out var reader));
+        var buffer = new byte[256];
+        var records = new List<string>();
+        int n;
+        while ((n = fs.Read(reader, buffer, 0)) > 0)
+        {
+            records.Add(System.Text.Encoding.ASCII.GetString(buffer, 0, n));
+        }
+
+        Assert.Equal(-(int)Errno.EAGAIN, n);
+        Assert.StartsWith("5,0,", records[0], StringComparison.Ordinal);
+        Assert.Matches(@"^14,1,\d+,-;one\\x0a\\x5cx\n$", records[^1]);
+        Assert.Equal(-(int)Errno.EINVAL, ReadFirstInto(fs, new byte[4]));
+        fs.Release(reader);
+        fs.Release(writer);
+        Assert.Equal(0, fs.OpenFiles);
+    }
+
+    // A record does not fit a 4-byte buffer: devkmsg_read() answers EINVAL.
+    private static int ReadFirstInto(ModelFileSystem fs, byte[] buffer)
+    {
+        Assert.Equal(Errno.None, fs.Open("/dev/kmsg", ORdOnly, out var h));
+        int n = fs.Read(h, buffer, 0);
+        fs.Release(h);
+        return n;
     }
 
     [Fact]

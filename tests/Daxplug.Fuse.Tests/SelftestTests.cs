@@ -10,7 +10,7 @@ namespace Daxplug.Fuse.Tests;
 public class SelftestTests
 {
     private static (int Exit, string Out, string Err) Selftest(string machine, params string[] args) =>
-        CliRunner.Run(["sim", "--machine", machine, "--kernel", "6.12", "exec", "--", "bash",
+        CliRunner.Run(["sim", "--machine", machine, "--kernel", "7.3", "exec", "--", "bash",
             Path.Combine(OracleTests.RepoRoot(), "oracle", "selftests", "mem-on-off-test.sh"), .. args]);
 
     [Fact]

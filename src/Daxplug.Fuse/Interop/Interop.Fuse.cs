@@ -18,6 +18,10 @@ internal static unsafe partial class Interop
         internal const int Mknod = 2, Mkdir = 3, Unlink = 4, Rmdir = 5, Symlink = 6, Rename = 7, Link = 8, Create = 30;
 
         // int fuse_main_real(int argc, char *argv[], const struct fuse_operations *op, size_t op_size, void *private_data)
+        /// <summary>fuse_get_context(): the caller of the request this thread handles (pid at offset 16).</summary>
+        [LibraryImport(Library, EntryPoint = "fuse_get_context")]
+        internal static partial byte* GetContext();
+
         [LibraryImport(Library, EntryPoint = "fuse_main_real")]
         internal static partial int MainReal(int argc, byte** argv, nint* operations, nuint operationsSize, void* privateData);
     }

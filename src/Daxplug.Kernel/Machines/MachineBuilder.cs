@@ -1,4 +1,5 @@
 using Daxplug.Kernel.Locking;
+using Daxplug.Kernel.Log;
 using Daxplug.Kernel.Memory;
 using Daxplug.Kernel.Numa;
 using Daxplug.Kernel.Resource;
@@ -38,6 +39,8 @@ public static class MachineBuilder
             }
         }
 
+        // start_kernel(): the banner is the log's first record (pr_notice("%s", linux_banner)).
+        kernel.Log.Print(LogLevel.Notice, $"Linux version {kernel.Release} (daxplug's model of the kernel, machine {spec.Name}, {kernel.Choice.Name})");
         var ram = spec.Nodes.ToDictionary(n => n.Id, n => PageRanges(n.Memory));
         foreach (var n in spec.Nodes)
         {

@@ -172,9 +172,10 @@ public sealed partial class MemoryHotplug
         {
             mem.Zone = zone;
             // kswapd_run() and kcompactd_run() in online_pages(): a node's first memory starts its kthreads, whose
-            // task structs and stacks are allocated on the node, so in this block when it is a kernel zone; they
-            // live until the node has no memory, so the block cannot go offline (EBUSY; the 7.3 oracle, 11-13).
-            if (firstMemory && !mem.Early && ZoneTypes.IsKernel(zone.Type))
+            // task structs and stacks are allocated on the node (from 6.18), so in this block when it is a kernel
+            // zone; they live until the node has no memory, so the block cannot go offline (EBUSY; the 7.3 oracle,
+            // 11-13, and 19-selftest on 6.18 to 7.3; 6.12 offlines it).
+            if (firstMemory && !mem.Early && ZoneTypes.IsKernel(zone.Type) && kernel.Release.KthreadsOnNode)
             {
                 mem.Faults.Unmovable = true;
             }
