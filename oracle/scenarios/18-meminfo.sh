@@ -1,4 +1,4 @@
-# /proc/meminfo and a node's meminfo follow memory as it goes online and offline (si_meminfo(): the zones' managed
+# /proc/meminfo, /proc/zoneinfo and a node's meminfo follow memory as it goes online and offline (si_meminfo(): the zones' managed
 # pages); a poisoned page counts in HardwareCorrupted and leaves MemFree; with memmap_on_memory each block's own
 # memmap is present but not managed. /proc/meminfo's MemTotal is printed as its change since the start (the guest's
 # boot memory is not the model's), node1's figures as they are (all of node1's memory is hot-added). MemFree right
@@ -13,6 +13,9 @@ mi() {
     echo "R /proc/meminfo = MemTotal +$(( $(kb /proc/meminfo MemTotal) - m0 )) HardwareCorrupted $(kb /proc/meminfo HardwareCorrupted)"
     [ "$1" = total ] && echo "R $N/node1/meminfo = MemTotal $(kb $N/node1/meminfo MemTotal)" && return
     echo "R $N/node1/meminfo = MemTotal $(kb $N/node1/meminfo MemTotal) MemFree $(kb $N/node1/meminfo MemFree) MemUsed $(kb $N/node1/meminfo MemUsed)"
+    # node1's Movable zone: its free pages, min watermark (managed / 1024 within [32, 128]), span and counts
+    echo "R /proc/zoneinfo = node1 Movable" $(awk '/^Node 1, zone  Movable/ { f = 1; next } /^Node/ { f = 0 }
+        f && /^  (pages free|start_pfn)|^        (min|spanned|present|managed) / { print }' /proc/zoneinfo)
 }
 to_kmem
 mi

@@ -29,7 +29,7 @@ internal static class SimCommands
             return 0;
         });
 
-        var pathArg = new Argument<string>("path") { Description = "A sysfs path (e.g. /sys/bus/dax/devices/dax0.0/state), or /proc/iomem or /proc/meminfo" };
+        var pathArg = new Argument<string>("path") { Description = "A sysfs path (e.g. /sys/bus/dax/devices/dax0.0/state), or a /proc file of the model (/proc/iomem, /proc/meminfo, /proc/zoneinfo)" };
         var cat = new Command("cat", "Print a sysfs attribute of the simulated kernel (or list a directory)");
         cat.Arguments.Add(pathArg);
         cat.SetAction(r => Cat(o.Open(r), r.GetValue(pathArg)!));

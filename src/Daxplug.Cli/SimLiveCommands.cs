@@ -10,7 +10,7 @@ internal static class SimLiveCommands
 {
     public static IEnumerable<Command> Build(SimOptions o)
     {
-        var mount = new Option<string>("--mount") { Description = "An empty directory to mount the model on (DIR/sys, DIR/proc/iomem, DIR/proc/meminfo)", Required = true };
+        var mount = new Option<string>("--mount") { Description = "An empty directory to mount the model on (DIR/sys, DIR/proc/{iomem,meminfo,zoneinfo}, DIR/dev/kmsg)", Required = true };
         var serve = new Command("serve", "Serve the simulated kernel over FUSE until SIGINT/SIGTERM; prints 'mounted DIR' when ready.\n\n" +
                                          "Example:\n  daxplug sim serve --mount /tmp/m &   lsmem --sysroot /tmp/m   kill %1");
         serve.Options.Add(mount);
@@ -55,7 +55,7 @@ internal static class SimLiveCommands
         });
 
         var command = new Argument<string[]>("command") { Description = "The command and its arguments (after --)", Arity = ArgumentArity.OneOrMore };
-        var exec = new Command("exec", "Run a command in a private mount namespace where /sys, /proc/iomem, /proc/meminfo and /dev/daxR.N are the " +
+        var exec = new Command("exec", "Run a command in a private mount namespace where /sys, /proc/iomem, /proc/meminfo, /proc/zoneinfo, /dev/kmsg and /dev/daxR.N are the " +
                                        "simulated kernel's; exits with the command's code and leaves nothing mounted.\n\n" +
                                        "Examples:\n  daxplug sim exec -- lsmem\n  daxplug sim exec --kernel 6.18 -- daxctl list -DRM\n" +
                                        "  daxplug sim exec -- sh -c 'echo unplugged > /sys/bus/dax/devices/dax1.0/state; lsmem'");

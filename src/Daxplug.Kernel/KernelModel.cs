@@ -42,6 +42,7 @@ public sealed class KernelModel
         NodeAdistance = nodeAdistance ?? (_ => null);
         Tiers = new MemoryTiers(new KernelMutex("memory_tier_lock", 30, () => Scheduler), NodeAdistance);
         Hotplug = new MemoryHotplug(this);
+        Watermarks = new Watermarks(this);
         KmemDriver = new Dax.KmemDriver(this);
         Dax = new Dax.DaxBus(this);
         Sysfs = new SysfsTree(new KernfsDir(""));
@@ -98,6 +99,9 @@ public sealed class KernelModel
     public UeventBus Uevents { get; } = new();
 
     public MemoryHotplug Hotplug { get; }
+
+    /// <summary>min_free_kbytes and the zones' watermarks (init_per_zone_wmark_min()).</summary>
+    public Watermarks Watermarks { get; }
 
     /// <summary>The dax bus with its regions, devices and the device_dax and kmem drivers.</summary>
     public Dax.DaxBus Dax { get; }

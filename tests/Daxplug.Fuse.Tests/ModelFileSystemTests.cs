@@ -47,7 +47,7 @@ public class ModelFileSystemTests
         Assert.Equal(Errno.None, fs.ReadDir("/", out var root));
         Assert.Equal(["sys", "proc", "dev"], root);
         Assert.Equal(Errno.None, fs.ReadDir("/proc", out var proc));
-        Assert.Equal(["iomem", "meminfo"], proc);
+        Assert.Equal(["iomem", "meminfo", "zoneinfo"], proc);
         Assert.Equal(Errno.None, fs.ReadDir("/sys/bus/dax/devices", out var devices));
         Assert.Equal(["dax0.0", "dax1.0"], devices);
         Assert.Equal(Errno.ENOTDIR, fs.ReadDir("/sys/devices/system/memory/block_size_bytes", out _));

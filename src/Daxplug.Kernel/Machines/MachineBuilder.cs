@@ -69,6 +69,8 @@ public static class MachineBuilder
             node.BootUnaccountedPages = node.PresentPages - blockPages.GetValueOrDefault(node.Id);
         }
 
+        // init_per_zone_wmark_min() is a postcore initcall: before kmem adds any memory.
+        kernel.Watermarks.InitPerZoneWmarkMin();
         BootIomem(kernel, spec, ram);
         BootTiers(kernel).Sync();
         BootDax(kernel, spec);

@@ -110,24 +110,33 @@ public static class MemInfo
         return sb.ToString();
     }
 
-    // si_meminfo()/si_meminfo_node(): managed pages; NR_FREE_PAGES: managed pages less the poisoned pages of online
-    // blocks (memory_failure() takes them off the buddy); num_poisoned_pages; the direct map of all System RAM.
+    // si_meminfo()/si_meminfo_node(): managed pages, NR_FREE_PAGES, num_poisoned_pages, the direct map.
     private static Totals Count(KernelModel kernel, IEnumerable<NumaNode> nodes)
     {
-        var ids = nodes.Select(n => n.Id).ToHashSet();
-        ulong total = kernel.PossibleNodes.Where(n => ids.Contains(n.Id)).SelectMany(n => n.Zones).Aggregate(0UL, (s, z) => s + z.ManagedPages);
-        ulong poisonedOnline = 0, poisoned = 0;
-        foreach (var mem in kernel.Blocks.All())
+        ulong total = 0, free = 0, poisoned = (ulong)kernel.Blocks.All().Sum(b => b.PoisonedPfns.Count);
+        foreach (var node in nodes)
         {
-            poisoned += (ulong)mem.PoisonedPfns.Count;
-            if (mem.Zone is not null && ids.Contains(mem.Nid))
-            {
-                poisonedOnline += (ulong)mem.PoisonedPfns.Count;
-            }
+            total += node.Zones.Aggregate(0UL, (s, z) => s + z.ManagedPages);
+            free += FreePages(kernel, node).Aggregate(0UL, (s, f) => s + f);
         }
 
         var (map4k, map2m, map1g) = DirectMap(kernel.Iomem);
-        return new Totals(total * KbPerPage, (total - Math.Min(total, poisonedOnline)) * KbPerPage, poisoned * KbPerPage, map4k, map2m, map1g);
+        return new Totals(total * KbPerPage, free * KbPerPage, poisoned * KbPerPage, map4k, map2m, map1g);
+    }
+
+    /// <summary>
+    /// NR_FREE_PAGES of each zone of <paramref name="node"/>: the model runs no workload, so every managed page is
+    /// free but the poisoned pages of its online blocks (memory_failure() takes them off the buddy).
+    /// </summary>
+    public static ulong[] FreePages(KernelModel kernel, NumaNode node)
+    {
+        var free = node.Zones.Select(z => z.ManagedPages).ToArray();
+        foreach (var mem in kernel.Blocks.All().Where(b => b.Nid == node.Id && b.Zone is not null))
+        {
+            free[(int)mem.Zone!.Type] -= Math.Min((ulong)mem.PoisonedPfns.Count, free[(int)mem.Zone.Type]);
+        }
+
+        return free;
     }
 
     // x86's direct map (kernel_physical_mapping_init()/phys_pud_init()): every System RAM range, boot or hot-added,

@@ -39,6 +39,7 @@ public sealed partial class MemoryHotplug
             kernel.NodeStates.Set(zone.Nid, NodeState.Memory);
         }
 
+        kernel.Watermarks.InitPerZoneWmarkMin();
         await MemoryNotify(MemoryAction.Online, mem, arg);
         return Errno.None;
     }
@@ -106,6 +107,7 @@ public sealed partial class MemoryHotplug
             kernel.NodeStates.Clear(zone.Nid, NodeState.Memory);
         }
 
+        kernel.Watermarks.InitPerZoneWmarkMin();
         await MemoryNotify(MemoryAction.Offline, mem, arg);
         RemovePfnRangeFromZone(zone, pfn, nrPages);
         return Errno.None;

@@ -26,6 +26,18 @@ public sealed class Zone(int nid, ZoneType type)
     /// a hot-added block's own memmap).</summary>
     public ulong ManagedPages { get; internal set; }
 
+    /// <summary>The min, low, high and promo watermarks (<see cref="Watermarks"/>).</summary>
+    public ulong Min { get; internal set; }
+
+    public ulong Low { get; internal set; }
+
+    public ulong High { get; internal set; }
+
+    public ulong Promo { get; internal set; }
+
+    /// <summary>lowmem_reserve[]: pages kept back from allocations for each zone type (with ZONE_DEVICE last).</summary>
+    public ulong[] LowmemReserve { get; } = new ulong[ZoneTypes.Count + 1];
+
     public ulong EndPfn => StartPfn + SpannedPages;
 
     public bool IsEmpty => SpannedPages == 0;

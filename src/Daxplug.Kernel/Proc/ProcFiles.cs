@@ -9,6 +9,7 @@ public static class ProcFiles
     [
         ("iomem", k => k.Iomem.Format()),
         ("meminfo", MemInfo.Proc),
+        ("zoneinfo", ZoneInfo.Show),
     ];
 
     /// <summary>The names under /proc, in the order a listing gives them.</summary>
