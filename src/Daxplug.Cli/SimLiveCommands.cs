@@ -35,6 +35,8 @@ internal static class SimLiveCommands
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, stop.Signal);
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, stop.Signal);
             int rc;
+            // Unmounts DIR if this process dies without doing it itself (kill -9), beside auto_unmount.
+            using var watchdog = MountWatchdog.Start(dir);
             try
             {
                 rc = FuseServer.Run(new ModelFileSystem(kernel), dir, () =>
@@ -47,6 +49,7 @@ internal static class SimLiveCommands
             {
                 // Whatever ended the loop, the model is not left mounted on DIR.
                 FuseServer.Unmount(dir);
+                watchdog.Kill(entireProcessTree: true);
             }
 
             o.Save(kernel, r);

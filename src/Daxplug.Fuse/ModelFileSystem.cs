@@ -18,9 +18,9 @@ public enum EntryKind
 public readonly record struct FileEntry(EntryKind Kind, int Mode, long Size);
 
 /// <summary>
-/// The mounted tree, free of native code so that it is tested without a mount: "/sys" is the model's sysfs and
-/// "/proc" its memory files (<see cref="ProcFiles"/>), "/dev/kmsg" its log. Reads are snapshots per open file, as kernfs's seq_file takes them; one write() is
-/// one store().
+/// The mounted tree, free of native code so that it is tested without a mount: "/sys" is the model's sysfs,
+/// "/proc" its memory files (<see cref="ProcFiles"/>) and "/dev/kmsg" its log. Reads are snapshots per open file,
+/// as kernfs's seq_file takes them (a read of /dev/kmsg is one record); one write() is one store().
 /// </summary>
 public sealed class ModelFileSystem(KernelModel kernel)
 {

@@ -7,9 +7,9 @@ using Daxplug.Kernel.Proc;
 namespace Daxplug.Fuse;
 
 /// <summary>
-/// Runs a command in the current (private, already unshared) mount namespace with the model as /sys,
-/// its /proc files (iomem, meminfo, zoneinfo), /dev/kmsg and /dev/daxR.N. The FUSE server lives in this process and its mounts in this namespace only, so
-/// nothing is left mounted anywhere when the namespace's last process ends, whoever is killed first. The command
+/// Runs a command in the current (private, already unshared) mount namespace with the model as /sys, its /proc
+/// files (iomem, meminfo, zoneinfo), /dev/kmsg and /dev/daxR.N. The FUSE server lives in this process and its
+/// mounts in this namespace only, so nothing is left mounted anywhere when the namespace's last process ends, whoever is killed first. The command
 /// runs in a PID namespace of its own whose init dies with this process (PR_SET_PDEATHSIG through setpriv and
 /// unshare --kill-child), and every process in it with its init: a killed server leaves no command behind.
 /// </summary>
