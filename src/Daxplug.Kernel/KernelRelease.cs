@@ -39,6 +39,13 @@ public readonly record struct KernelRelease(int Major, int Minor) : IComparable<
     /// </summary>
     public bool KthreadsOnNode => AtLeast(6, 18);
 
+    /// <summary>
+    /// Whether __setup_per_zone_wmarks() treats ZONE_MOVABLE as highmem (left out of the low memory, min of
+    /// managed / 1024 within [32, 128]), as 6.12's mm/page_alloc.c does; 6.1 gave it a share of min_free_kbytes like
+    /// any zone (oracle 18-meminfo). The release in between is not known here: the model takes 6.12.
+    /// </summary>
+    public bool MovableWatermarksAsHighmem => AtLeast(6, 12);
+
     public bool AtLeast(int major, int minor) => CompareTo(new KernelRelease(major, minor)) >= 0;
 
     public int CompareTo(KernelRelease other) => Major != other.Major ? Major.CompareTo(other.Major) : Minor.CompareTo(other.Minor);

@@ -74,16 +74,18 @@ public sealed class Watermarks(KernelModel kernel)
         return r;
     }
 
-    // Models __setup_per_zone_wmarks(): min shared out by managed pages (Movable: managed / 1024 in [32, 128]);
+    // Models __setup_per_zone_wmarks(): min shared out by managed pages (Movable from 6.12: managed / 1024 in
+    // [32, 128]);
     // low, high and promo one step apart, the step max(min / 4, managed * watermark_scale_factor / 10000).
     private void SetupPerZoneWmarks()
     {
         ulong pagesMin = MinFreeKbytes / (KernelModel.PageSize / 1024);
-        ulong lowmem = OnlineZones.Where(z => z.Type != ZoneType.Movable).Aggregate(0UL, (s, z) => s + z.ManagedPages);
+        bool highmemLike = kernel.Release.MovableWatermarksAsHighmem;
+        ulong lowmem = OnlineZones.Where(z => !highmemLike || z.Type != ZoneType.Movable).Aggregate(0UL, (s, z) => s + z.ManagedPages);
         foreach (var zone in OnlineZones)
         {
             ulong tmp = lowmem == 0 ? 0 : pagesMin * zone.ManagedPages / lowmem;
-            zone.Min = zone.Type == ZoneType.Movable ? Math.Clamp(zone.ManagedPages / 1024, SwapClusterMax, 128) : tmp;
+            zone.Min = highmemLike && zone.Type == ZoneType.Movable ? Math.Clamp(zone.ManagedPages / 1024, SwapClusterMax, 128) : tmp;
             tmp = Math.Max(tmp >> 2, zone.ManagedPages * WatermarkScaleFactor / 10000);
             zone.Low = zone.Min + tmp;
             zone.High = zone.Low + tmp;
