@@ -4,6 +4,7 @@ using Daxplug.Kernel.Tests;
 namespace Daxplug.Fuse.Tests;
 
 /// <summary>Real tools inside "daxplug sim exec" (root, /dev/fuse and unshare needed: CI runs as root).</summary>
+[Collection("live sysfs")]
 public class LiveSysfsTests
 {
     private static (int Exit, string Out, string Err) Exec(string kernel, string script, string machine = "default") =>

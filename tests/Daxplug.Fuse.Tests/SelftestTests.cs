@@ -5,8 +5,10 @@ namespace Daxplug.Fuse.Tests;
 /// <summary>
 /// The kernel's memory-hotplug selftest (oracle/selftests/mem-on-off-test.sh of 6.12, unmodified) inside sim exec:
 /// it finds sysfs and debugfs in the mount table, runs its error-injection half, and meets the blocks a real kernel
-/// refuses to offline.
+/// refuses to offline. In the live-sysfs collection: the selftest forks thousands of processes, and the timed tests
+/// there (a lock wait of 30 s) must not run beside it.
 /// </summary>
+[Collection("live sysfs")]
 public class SelftestTests
 {
     // The test forks a grep per block and state several times over: on default's 640 blocks it takes about a minute
