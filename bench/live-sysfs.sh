@@ -40,7 +40,7 @@ rate "host /sys: bash read valid_zones" 20000 "$t0" "$t1"
 for abi in 7.3 7.2; do
   "$D" sim exec --machine tib --kernel $abi -- bash -c "
     sd=\$(mktemp -d)
-    t0=\$(date +%s%N); $D --sysfs /sys --state-dir \$sd set dax0.0 online_movable --yes; t1=\$(date +%s%N)
+    t0=\$(date +%s%N); $D --sysroot / --state-dir \$sd set dax0.0 online_movable --yes; t1=\$(date +%s%N)
     echo \"daxplug set ($abi), 1 TiB over FUSE: \$(( (t1 - t0) / 1000000 )) ms\"
     rm -rf \$sd
   " 2>&1 | grep -v "max threads"

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Daxplug.Kernel;
 using Daxplug.Kernel.Machines;
+using Daxplug.Sim.Machines;
 
 namespace Daxplug.Bench;
 

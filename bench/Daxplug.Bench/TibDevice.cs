@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Daxplug.Kernel;
 using Daxplug.Kernel.Machines;
+using Daxplug.Sim.Machines;
 
 namespace Daxplug.Bench;
 

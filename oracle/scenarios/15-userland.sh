@@ -1,8 +1,8 @@
 # Real userland on the kernel: Debian's daxctl and the NativeAOT daxplug, the same binaries on both sides (run.sh puts
 # them and their libraries in the guest). daxctl's memory operations and reconfigure both ways, then daxplug's
 # listing, a whole-device online_movable and unplug (the state attribute on 7.3, a journalled per-block transaction
-# before it), and doctor's findings about the kernel (--root: an empty directory, so that no file of the machine the
-# model runs on is read).
+# before it), and doctor's findings about the kernel (--sysroot: a directory with only sys -> /sys, so that no other file of
+# the machine the model runs on is read).
 # auto: offline
 # userland: yes
 sd=$(mktemp -d)
@@ -31,6 +31,7 @@ x $d set dax0.0 unplugged --yes
 x $d list --json
 sts
 k
-x $d doctor --root .
+ln -s /sys sys
+x $d doctor --sysroot .
 cd /
 rm -rf "$sd"

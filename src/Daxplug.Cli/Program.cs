@@ -1,43 +1,30 @@
-using System.CommandLine;
 using Daxplug.Cli;
+using Daxplug.Cli.CommandLine;
+using Daxplug.Sim;
 
 StdStreams.Install();
 try
 {
-    if (ControlCommands.BlocksFastPath(args) is { } blocksExit)
+    var parse = DaxplugCommand.Build().Parse(args);
+    // A directive ([suggest:N] from the completion script) answers for itself.
+    bool directive = parse.Tokens.Any(t => t.Type == System.CommandLine.Parsing.TokenType.Directive);
+    if (!directive && (parse.Errors.Count > 0 || ParseErrors.Describe(parse) is { Length: > 0 }))
     {
-        return blocksExit;
-    }
-
-    var root = new RootCommand("daxplug: atomic hot-plugging of device memory (CXL, HMEM, pmem via device-DAX), and a simulated kernel to try it on.");
-    root.Subcommands.Add(SimCommands.Build());
-    root.Subcommands.Add(LabCommands.Build());
-    foreach (var command in ControlCommands.Build(root))
-    {
-        root.Subcommands.Add(command);
-    }
-    // Help is wrapped to the width of the terminal (not at all elsewhere), found without System.Console (see StdStreams).
-    foreach (var help in root.Options.OfType<System.CommandLine.Help.HelpOption>())
-    {
-        if (help.Action is System.CommandLine.Help.HelpAction action)
-        {
-            action.MaxWidth = StdStreams.TerminalWidth() ?? int.MaxValue;
-        }
-    }
-
-    var parse = root.Parse(args);
-    if (parse.Errors.Count > 0)
-    {
-        Console.Error.WriteLine($"daxplug: {string.Join("; ", parse.Errors.Select(e => e.Message))} (see 'daxplug --help')");
+        Console.Error.WriteLine($"daxplug: {ParseErrors.Describe(parse)} (see 'daxplug --help')");
         return 2;
     }
 
-    return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = Console.Out, Error = Console.Error });
+    return parse.Invoke(new System.CommandLine.InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = Console.Out, Error = Console.Error });
 }
 catch (CliException e)
 {
     Console.Error.WriteLine($"daxplug: {e.Message}");
     return e.ExitCode;
+}
+catch (SimUsageException e)
+{
+    Console.Error.WriteLine($"daxplug: {e.Message}");
+    return CliException.Usage;
 }
 catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
 {
@@ -48,5 +35,10 @@ catch (Exception e)
 {
     // A bug, not a user error: still one line, and a journal of an unfinished transaction stays for "recover".
     Console.Error.WriteLine($"daxplug: internal error: {e.Message} (a bug in daxplug; please report it with the command line)");
+    if (Environment.GetEnvironmentVariable("DAXPLUG_DEBUG") is "1")
+    {
+        Console.Error.WriteLine(e.ToString());
+    }
+
     return 1;
 }

@@ -70,8 +70,8 @@ public sealed class KernelModel
     /// <summary>What this kernel is, by the name a user picks it with.</summary>
     public KernelChoice Choice => KernelChoice.Of(Release, Abi);
 
-    /// <summary>The writes recorded since boot when recording is on (<see cref="Machines.SimState.Record"/>).</summary>
-    public List<Machines.JournalEntry> Journal { get; } = [];
+    /// <summary>The writes recorded since boot when recording is on (a saved kernel in Daxplug.Sim replays them).</summary>
+    public List<Sysfs.JournalEntry> Journal { get; } = [];
 
     public ulong PagesPerBlock => BlockSizeBytes / PageSize;
 

@@ -2,7 +2,6 @@ using Daxplug.Control.Discovery;
 using Daxplug.Control.Policy;
 using Daxplug.Control.Transitions;
 using Daxplug.Kernel;
-using Daxplug.Kernel.Tests;
 
 namespace Daxplug.Control.Tests;
 

@@ -1,7 +1,6 @@
 using Daxplug.Control.Discovery;
 using Daxplug.Control.Transitions;
 using Daxplug.Kernel;
-using Daxplug.Kernel.Tests;
 
 namespace Daxplug.Control.Tests;
 

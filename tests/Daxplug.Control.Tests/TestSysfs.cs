@@ -2,6 +2,7 @@ using System.Text;
 using Daxplug.Control.Sysfs;
 using Daxplug.Kernel;
 using Daxplug.Kernel.Machines;
+using Daxplug.Sim.Machines;
 using Daxplug.Kernel.Sysfs;
 
 namespace Daxplug.Control.Tests;

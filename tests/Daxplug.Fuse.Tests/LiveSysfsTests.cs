@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Daxplug.Kernel.Tests;
 
 namespace Daxplug.Fuse.Tests;
 
@@ -107,7 +106,7 @@ public class LiveSysfsTests
     {
         using var tmp = new TempDir();
         File.WriteAllText(Path.Combine(tmp.Path, "here"), "");
-        var (exit, stdout, stderr) = Host($"cd {tmp.Path} && {Daxplug.Kernel.Tests.CliRunner.Command} sim exec -- sh -c 'pwd; ls'");
+        var (exit, stdout, stderr) = Host($"cd {tmp.Path} && {CliRunner.Command} sim exec -- sh -c 'pwd; ls'");
         Assert.True(exit == 0, stderr);
         Assert.Equal($"{tmp.Path}\nhere\n", stdout);
     }
@@ -411,7 +410,7 @@ public class LiveSysfsTests
         var dll = Path.Combine(AppContext.BaseDirectory, "daxplug.dll");
         var (exit, stdout, stderr) = Exec("6.18", $$"""
             sd=$(mktemp -d); stop=$sd/stop
-            d="dotnet {{dll}} --sysfs /sys --state-dir $sd"
+            d="dotnet {{dll}} --sysroot / --state-dir $sd"
             $d set dax1.0 online_movable --yes >/dev/null || exit 9
             # A udev-style onliner (shell builtins only, so it reacts within a millisecond): the first time
             # memory1024 goes offline it puts it back online. daxplug offlines it first and looks again before
@@ -437,7 +436,7 @@ public class LiveSysfsTests
         var dll = Path.Combine(AppContext.BaseDirectory, "daxplug.dll");
         var (exit, stdout, stderr) = Exec("6.18", $$"""
             sd=$(mktemp -d)
-            d="dotnet {{dll}} --sysfs /sys --state-dir $sd"
+            d="dotnet {{dll}} --sysroot / --state-dir $sd"
             blocks=$(for b in $(seq 1024 1087) $(seq 1152 1215); do echo /sys/devices/system/memory/memory$b/state; done)
             ok=0
             for i in $(seq 20); do
@@ -577,7 +576,7 @@ public class LiveSysfsTests
         var dll = Path.Combine(AppContext.BaseDirectory, "daxplug.dll");
         var (exit, stdout, stderr) = Exec("6.18", $$"""
             sd=$(mktemp -d)
-            d="dotnet {{dll}} --sysfs /sys --state-dir $sd"
+            d="dotnet {{dll}} --sysroot / --state-dir $sd"
             $d set dax1.0 online_movable >/dev/null || exit 9
             echo 1 > /sys/kernel/debug/daxplug/memory/memory1030/signal_pending
             timeout 120 $d set dax1.0 unplugged; echo "rc=$?"

@@ -1,4 +1,3 @@
-using Daxplug.Kernel.Tests;
 
 namespace Daxplug.Fuse.Tests;
 

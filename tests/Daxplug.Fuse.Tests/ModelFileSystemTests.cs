@@ -1,6 +1,7 @@
 using System.Text;
 using Daxplug.Kernel;
 using Daxplug.Kernel.Machines;
+using Daxplug.Sim.Machines;
 
 namespace Daxplug.Fuse.Tests;
 

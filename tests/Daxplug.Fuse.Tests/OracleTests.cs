@@ -51,9 +51,9 @@ public class OracleTests
 
     private static (int Exit, string Output) RunOracle(string kernel, string scenario)
     {
-        var (exit, stdout, stderr) = Daxplug.Kernel.Tests.CliRunner.RunProgram(
+        var (exit, stdout, stderr) = CliRunner.RunProgram(
             "bash", [Path.Combine(RepoRoot(), "oracle", "run.sh"), "--kernel", kernel, scenario], TimeSpan.FromMinutes(10),
-            new Dictionary<string, string> { ["DAXPLUG"] = Daxplug.Kernel.Tests.CliRunner.Command });
+            new Dictionary<string, string> { ["DAXPLUG"] = CliRunner.Command });
         return (exit, stdout + stderr);
     }
 

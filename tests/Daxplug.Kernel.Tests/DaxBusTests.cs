@@ -1,4 +1,4 @@
-using static Daxplug.Kernel.Tests.TestKernel;
+using static Daxplug.TestKit.TestKernel;
 
 namespace Daxplug.Kernel.Tests;
 
@@ -177,7 +177,7 @@ public class DaxBusTests
         Assert.Equal(Errno.None, k.Echo($"{Dev0}/memmap_on_memory", "0"));
         Assert.Equal(Errno.EINVAL, k.Echo($"{Dev0}/memmap_on_memory", "x"));
 
-        var spec = Machines.BuiltinMachines.Load("default");
+        var spec = Daxplug.Sim.Machines.BuiltinMachines.Load("default");
         spec.MemmapOnMemory = "Y";
         k = Machines.MachineBuilder.Build(spec);
         Assert.Equal(Errno.EBUSY, k.Echo($"{Dev0}/memmap_on_memory", "1"));

@@ -1,4 +1,5 @@
 using Daxplug.Kernel.Machines;
+using Daxplug.Sim.Machines;
 
 namespace Daxplug.Kernel.Tests;
 

@@ -1,5 +1,6 @@
 using Daxplug.Kernel.Machines;
-using static Daxplug.Kernel.Tests.TestKernel;
+using Daxplug.Sim.Machines;
+using static Daxplug.TestKit.TestKernel;
 
 namespace Daxplug.Kernel.Tests;
 

@@ -1,5 +1,5 @@
 using Daxplug.Kernel.Locking;
-using static Daxplug.Kernel.Tests.TestKernel;
+using static Daxplug.TestKit.TestKernel;
 
 namespace Daxplug.Kernel.Tests;
 

@@ -1,7 +1,7 @@
 using Daxplug.Kernel.Locking;
 using Daxplug.Kernel.Memory;
 using Daxplug.Kernel.Numa;
-using static Daxplug.Kernel.Tests.TestKernel;
+using static Daxplug.TestKit.TestKernel;
 
 namespace Daxplug.Kernel.Tests;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Daxplug.Kernel.Machines;
+using Daxplug.Sim.Machines;
 
 namespace Daxplug.Kernel.Tests;
 

@@ -1,6 +1,6 @@
 using Daxplug.Kernel.Locking;
 using Daxplug.Kernel.Memory;
-using static Daxplug.Kernel.Tests.TestKernel;
+using static Daxplug.TestKit.TestKernel;
 
 namespace Daxplug.Kernel.Tests;
 

@@ -2,6 +2,7 @@ using System.Text;
 using Daxplug.Kernel;
 using Daxplug.Kernel.Locking;
 using Daxplug.Kernel.Machines;
+using Daxplug.Sim.Machines;
 using Daxplug.Lab.Scheduling;
 
 namespace Daxplug.Lab.Tests;

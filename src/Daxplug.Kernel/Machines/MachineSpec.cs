@@ -159,10 +159,3 @@ public sealed class ResourceSpec
 
     public List<ResourceSpec>? Children { get; set; }
 }
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,
-    AllowTrailingCommas = true, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, RespectNullableAnnotations = true)]
-[JsonSerializable(typeof(MachineSpec))]
-[JsonSerializable(typeof(SimStateFile))]
-internal sealed partial class MachineJsonContext : JsonSerializerContext;

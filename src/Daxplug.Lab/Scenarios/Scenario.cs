@@ -3,6 +3,8 @@ using Daxplug.Kernel;
 using Daxplug.Kernel.Locking;
 using Daxplug.Kernel.Machines;
 using Daxplug.Lab.Scheduling;
+using Daxplug.Sim;
+using Daxplug.Sim.Machines;
 
 namespace Daxplug.Lab.Scenarios;
 
