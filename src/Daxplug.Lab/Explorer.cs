@@ -28,12 +28,11 @@ public static class Explorer
     {
         var run = new ScenarioRun(spec, kernel);
         var scheduler = new DeterministicScheduler(strategy);
-        var ids = recordBlocks ? run.DeviceBlockIds() : [];
-        var states = new List<string>();
         if (recordBlocks)
         {
-            scheduler.AfterStep = () => states.Add(run.BlockStates(ids));
+            run.Timeline.RecordBlocks(scheduler, run.DeviceBlockIds());
         }
+
         foreach (var agent in spec.Agents)
         {
             run.Spawn(scheduler, agent, () => scheduler.Trace.Count);
@@ -54,7 +53,7 @@ public static class Explorer
 
         return new ScheduleResult(seed, scheduler.Trace, run.Violations, run.Log, run.Reported)
         {
-            Blocks = recordBlocks ? new BlockTimeline(ids, states) : null,
+            Blocks = run.Timeline.Blocks,
         };
     }
 
