@@ -9,7 +9,7 @@ public static class BuiltinScenarios
     // Userland that writes memoryN/state and kmem's bind/unbind only (ndctl v81 does not know the attribute): the
     // races it loses are those of kernels without the series (7.2) and v3's, whose unbind it also exercises; on a kernel with the
     // series a controller that wants atomicity uses the attribute (the device-unplug and daxplug scenarios).
-    private static readonly AbiProfile[] PerBlockUserland = [AbiProfile.NoAttribute, AbiProfile.HotplugV3]; // (before All: static fields start in order)
+    private static readonly IReadOnlyList<AbiProfile> PerBlockUserland = [AbiProfile.NoAttribute, AbiProfile.HotplugV3]; // (before All: static fields start in order)
 
     public static IReadOnlyList<ScenarioSpec> All { get; } =
     [
