@@ -18,6 +18,7 @@ public static class LabParts
     {
         var spec = BuiltinScenarios.Find(scenario) ?? throw new ArgumentException($"no scenario {scenario}");
         var abi = KernelChoice.Of(AbiProfile.Hotplug);
+        var machine = new ScenarioMachine(spec, abi);
         const int N = 2000;
         var rounds = new List<(double Boot, double Run, double Check, double Bytes)>();
         for (int round = 0; round < 6; round++)
@@ -27,7 +28,7 @@ public static class LabParts
             for (int seed = 0; seed < N; seed++)
             {
                 var sw = Stopwatch.StartNew();
-                var r = new ScenarioRun(spec, abi);
+                var r = new ScenarioRun(machine);
                 boot += sw.Elapsed.TotalMicroseconds;
                 sw.Restart();
                 var scheduler = new DeterministicScheduler(new RandomStrategy(seed));
@@ -63,7 +64,7 @@ public static class LabParts
                 double t = 0;
                 for (int i = 0; i < 500; i++)
                 {
-                    var r = new ScenarioRun(spec, abi);
+                    var r = new ScenarioRun(machine);
                     var sw = Stopwatch.StartNew();
                     r.Body(spec.Agents.First(a => a.Kind == kind), () => 0)().Sync();
                     t += sw.Elapsed.TotalMicroseconds;

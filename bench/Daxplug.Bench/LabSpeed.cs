@@ -20,14 +20,15 @@ public static class LabSpeed
         {
             foreach (var abi in new[] { KernelChoice.Of(AbiProfile.NoAttribute), KernelChoice.Of(AbiProfile.Hotplug) })
             {
+                var machine = new ScenarioMachine(spec, abi);
                 // The daxplug controller runs real I/O code on a thread of its own: fewer schedules.
                 int n = spec.Agents.Any(a => a.Kind == "daxplug") ? 200 : 2000;
                 long steps = 0;
-                var rates = Rounds(n, seed => steps += Explorer.RunOne(spec, abi, new RandomStrategy(seed), seed).Trace.Count);
+                var rates = Rounds(n, seed => steps += Explorer.RunOne(machine, new RandomStrategy(seed), seed).Trace.Count);
                 var boot = Stopwatch.StartNew();
                 for (int i = 0; i < 200; i++)
                 {
-                    _ = new ScenarioRun(spec, abi);
+                    _ = new ScenarioRun(machine);
                 }
 
                 Console.WriteLine($"{spec.Name,-30}{abi.Name,-10}{rates[2],27:F0}{$"{rates[0]:F0}-{rates[4]:F0}",16}" +

@@ -24,16 +24,20 @@ public sealed record Exploration(int Schedules, bool Exhausted, Dictionary<strin
 /// <summary>Runs a scenario under many seeds (or replays one trace) and collects violations.</summary>
 public static class Explorer
 {
-    public static ScheduleResult RunOne(ScenarioSpec spec, KernelChoice kernel, IStrategy strategy, int seed, bool recordBlocks = false)
+    public static ScheduleResult RunOne(ScenarioSpec spec, KernelChoice kernel, IStrategy strategy, int seed, bool recordBlocks = false) =>
+        RunOne(new ScenarioMachine(spec, kernel), strategy, seed, recordBlocks);
+
+    /// <summary>One schedule on a fresh boot of <paramref name="machine"/>.</summary>
+    public static ScheduleResult RunOne(ScenarioMachine machine, IStrategy strategy, int seed, bool recordBlocks = false)
     {
-        var run = new ScenarioRun(spec, kernel);
+        var spec = machine.Spec;
+        var run = new ScenarioRun(machine);
         var scheduler = new DeterministicScheduler(strategy);
-        var ids = recordBlocks ? run.DeviceBlockIds() : [];
-        var states = new List<string>();
         if (recordBlocks)
         {
-            scheduler.AfterStep = () => states.Add(run.BlockStates(ids));
+            run.Timeline.RecordBlocks(scheduler, run.DeviceBlockIds());
         }
+
         foreach (var agent in spec.Agents)
         {
             run.Spawn(scheduler, agent, () => scheduler.Trace.Count);
@@ -54,7 +58,7 @@ public static class Explorer
 
         return new ScheduleResult(seed, scheduler.Trace, run.Violations, run.Log, run.Reported)
         {
-            Blocks = recordBlocks ? new BlockTimeline(ids, states) : null,
+            Blocks = run.Timeline.Blocks,
         };
     }
 
@@ -88,15 +92,16 @@ public static class Explorer
             }
         }
 
+        var machine = new ScenarioMachine(spec, kernel);
         switch (strategy)
         {
             case "random":
-                RunSeeds(seed => RunOne(spec, kernel, new RandomStrategy(seed), seed), firstSeed, schedules, jobs, Count);
+                RunSeeds(seed => RunOne(machine, new RandomStrategy(seed), seed), firstSeed, schedules, jobs, Count);
                 return new Exploration(schedules, false, byKind, reported);
             case "pct":
                 // k, the schedule length PCT spreads its change points over: that of an unpreempted run.
-                int steps = Math.Max(1, RunOne(spec, kernel, new DfsStrategy([]), 0).Trace.Count);
-                RunSeeds(seed => RunOne(spec, kernel, new PctStrategy(seed, pctDepth, steps), seed), firstSeed, schedules, jobs, Count);
+                int steps = Math.Max(1, RunOne(machine, new DfsStrategy([]), 0).Trace.Count);
+                RunSeeds(seed => RunOne(machine, new PctStrategy(seed, pctDepth, steps), seed), firstSeed, schedules, jobs, Count);
                 return new Exploration(schedules, false, byKind, reported);
             case "dfs":
                 List<int>? prefix = [];
@@ -104,7 +109,7 @@ public static class Explorer
                 while (prefix is not null && n < schedules)
                 {
                     var dfs = new DfsStrategy(prefix);
-                    Count(RunOne(spec, kernel, dfs, n++));
+                    Count(RunOne(machine, dfs, n++));
                     prefix = dfs.NextPrefix(dfsBound);
                 }
 
