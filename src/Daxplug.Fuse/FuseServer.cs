@@ -24,9 +24,9 @@ public static unsafe class FuseServer
     /// </summary>
     public static int Run(ModelFileSystem fileSystem, string mountPoint, Action? onMounted = null, bool autoUnmount = false)
     {
-        if (!NativeLibrary.TryLoad(Interop.Fuse.Library, out _))
+        if (!NativeLibrary.TryLoad(Interop.Libraries.Fuse, out _))
         {
-            throw new IOException($"{Interop.Fuse.Library} not found: the live sysfs needs libfuse3 (Debian: apt-get install fuse3)");
+            throw new IOException($"{Interop.Libraries.Fuse} not found: the live sysfs needs libfuse3 (Debian: apt-get install fuse3)");
         }
 
         if (Interlocked.CompareExchange(ref fs, fileSystem, null) is not null)
@@ -250,7 +250,7 @@ public static unsafe class FuseServer
     {
         try
         {
-            int pid = *(int*)(Interop.Fuse.GetContext() + 16);
+            int pid = Interop.Fuse.GetContext()->Pid;
             return Reply(fs!.Read(*(ulong*)(fi + 16), new Span<byte>(buf, (int)Math.Min(size, int.MaxValue)), offset, () => CallerSignals.Pending(pid)));
         }
         catch
