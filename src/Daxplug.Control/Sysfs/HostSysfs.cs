@@ -59,10 +59,10 @@ public sealed class HostSysfs : ISysfs
     public static bool IsSysfs(string root) =>
         root.StartsWith('/') && Interop.Libc.FileSystemType(Path.Combine(root, "devices/system/memory")) == Interop.Libc.SysfsMagic;
 
-    public int Read(string path, out string text) => ReadAt(null, Map(path), out text);
+    public Errno Read(string path, out string text) => ReadAt(null, Map(path), out text);
 
     // Opens relative to a directory descriptor (null: an absolute path) and reads the whole value.
-    private static int ReadAt(SafeFdHandle? dir, string path, out string text)
+    private static Errno ReadAt(SafeFdHandle? dir, string path, out string text)
     {
         text = "";
         using var fd = Retry(() => dir is null
@@ -70,7 +70,7 @@ public sealed class HostSysfs : ISysfs
             : Interop.Libc.OpenAt(dir, path, Interop.Libc.ORdOnly | Interop.Libc.OCloexec));
         if (fd.IsInvalid)
         {
-            return (int)Interop.LastErrno();
+            return Interop.LastErrno();
         }
 
         var buf = buffer ??= new byte[2 * PageSize];
@@ -97,7 +97,7 @@ public sealed class HostSysfs : ISysfs
 
             if (n < 0)
             {
-                return (int)Interop.LastErrno();
+                return Interop.LastErrno();
             }
 
             total += (int)n;
@@ -111,16 +111,16 @@ public sealed class HostSysfs : ISysfs
         }
 
         text = Encoding.Latin1.GetString(buf, 0, total);
-        return 0;
+        return Errno.None;
     }
 
     /// <summary>
     /// Large batches are read by several threads at once: a sysfs read is a short system call, but through a FUSE
     /// mount each is a round trip to the server that mostly waits, and the server answers many at once.
     /// </summary>
-    public (int Errno, string Text)[] ReadAll(IReadOnlyList<string> paths)
+    public (Errno Errno, string Text)[] ReadAll(IReadOnlyList<string> paths)
     {
-        var results = new (int, string)[paths.Count];
+        var results = new (Errno, string)[paths.Count];
         if (paths.Count == 0)
         {
             return results;
@@ -155,12 +155,12 @@ public sealed class HostSysfs : ISysfs
         return results;
     }
 
-    public int Write(string path, string value)
+    public Errno Write(string path, string value)
     {
         using var fd = Retry(() => Interop.Libc.Open(Map(path), Interop.Libc.OWrOnly | Interop.Libc.OCloexec));
         if (fd.IsInvalid)
         {
-            return (int)Interop.LastErrno();
+            return Interop.LastErrno();
         }
 
         var bytes = Encoding.Latin1.GetBytes(value);
@@ -174,10 +174,10 @@ public sealed class HostSysfs : ISysfs
             }
         }
 
-        return n < 0 ? (int)Interop.LastErrno() : 0;
+        return n < 0 ? Interop.LastErrno() : Errno.None;
     }
 
-    public unsafe int List(string path, out IReadOnlyList<string> names)
+    public unsafe Errno List(string path, out IReadOnlyList<string> names)
     {
         // opendir/readdir rather than Directory.Enumerate*, which stats every symlink (a node directory has one
         // per memory block) to learn whether it points at a directory.
@@ -185,7 +185,7 @@ public sealed class HostSysfs : ISysfs
         using var dir = Interop.Libc.OpenDir(Map(path));
         if (dir.IsInvalid)
         {
-            return (int)Interop.LastErrno();
+            return Interop.LastErrno();
         }
 
         var list = new List<string>();
@@ -200,7 +200,7 @@ public sealed class HostSysfs : ISysfs
         }
 
         names = list;
-        return 0;
+        return Errno.None;
     }
 
     public string? ReadLink(string path)
