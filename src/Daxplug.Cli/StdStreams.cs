@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 
@@ -9,23 +8,24 @@ namespace Daxplug.Cli;
 /// terminal on their first use (they write terminfo's keypad_xmit, ESC[?1h ESC=, and never reset it), which leaves
 /// a shell's keypad in application mode after every command; daxplug only ever needs lines of text.
 /// </summary>
-internal static partial class StdStreams
+internal static class StdStreams
 {
-    private const int EIntr = 4;
+    // Descriptors 1 and 2 belong to whoever started daxplug: never closed here.
+    private static readonly SafeFdHandle Out = new(1, ownsHandle: false), Error = new(2, ownsHandle: false);
     private static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>Points Console.Out and Console.Error at descriptors 1 and 2, unbuffered.</summary>
     public static void Install()
     {
-        Console.SetOut(Writer(1));
-        Console.SetError(Writer(2));
+        Console.SetOut(Writer(Out));
+        Console.SetError(Writer(Error));
     }
 
     /// <summary>
     /// A whole text to descriptor 1 in as few write(2) calls as it takes, for verbs that print one block of text
     /// (a listing that takes a few milliseconds should not pay for a TextWriter).
     /// </summary>
-    public static void WriteOut(string text) => WriteAll(1, Encoding.UTF8.GetBytes(text));
+    public static void WriteOut(string text) => WriteAll(Out, Encoding.UTF8.GetBytes(text));
 
     /// <summary>
     /// The width of the terminal on standard output (TIOCGWINSZ), or null when it is not one: what help is wrapped
@@ -34,7 +34,7 @@ internal static partial class StdStreams
     public static unsafe int? TerminalWidth()
     {
         ushort* size = stackalloc ushort[4]; // struct winsize: ws_row, ws_col, ws_xpixel, ws_ypixel
-        return Ioctl(1, TiocGWinSz, size) == 0 && size[1] > 0 ? size[1] : null;
+        return Interop.Libc.Ioctl(Out, TiocGWinSz, size) == 0 && size[1] > 0 ? size[1] : null;
     }
 
     private const nuint TiocGWinSz = 0x5413;
@@ -46,16 +46,16 @@ internal static partial class StdStreams
         return input.ReadLine();
     }
 
-    private static TextWriter Writer(int fd) => TextWriter.Synchronized(new StreamWriter(new FdStream(fd), Utf8) { AutoFlush = true });
+    private static TextWriter Writer(SafeFdHandle fd) => TextWriter.Synchronized(new StreamWriter(new FdStream(fd), Utf8) { AutoFlush = true });
 
-    private static unsafe void WriteAll(int fd, ReadOnlySpan<byte> bytes)
+    private static unsafe void WriteAll(SafeFdHandle fd, ReadOnlySpan<byte> bytes)
     {
         fixed (byte* start = bytes)
         {
             for (int done = 0; done < bytes.Length;)
             {
-                nint n = WriteFd(fd, start + done, (nuint)(bytes.Length - done));
-                if (n < 0 && Marshal.GetLastPInvokeError() == EIntr)
+                nint n = Interop.Libc.Write(fd, start + done, (nuint)(bytes.Length - done));
+                if (n < 0 && Interop.LastErrno() == Errno.EINTR)
                 {
                     continue;
                 }
@@ -70,14 +70,8 @@ internal static partial class StdStreams
         }
     }
 
-    [LibraryImport("libc", EntryPoint = "ioctl")]
-    private static unsafe partial int Ioctl(int fd, nuint request, void* arg);
-
-    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
-    private static unsafe partial nint WriteFd(int fd, byte* buf, nuint count);
-
     /// <summary>A write-only stream over a descriptor that daxplug does not own.</summary>
-    private sealed class FdStream(int fd) : Stream
+    private sealed class FdStream(SafeFdHandle fd) : Stream
     {
         public override bool CanRead => false;
 

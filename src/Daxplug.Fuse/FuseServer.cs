@@ -6,14 +6,12 @@ namespace Daxplug.Fuse;
 
 /// <summary>
 /// Serves a <see cref="ModelFileSystem"/> through libfuse3's high-level API (fuse_main_real, multithreaded,
-/// foreground). Callbacks are [UnmanagedCallersOnly] statics; no exception crosses into native code (-EIO).
-/// One server per process: libfuse also owns SIGINT/SIGTERM/SIGHUP, which end the loop and unmount.
+/// foreground). Callbacks are [UnmanagedCallersOnly] statics; no exception crosses into native code (-EIO). They
+/// keep no state of their own: each mount's <see cref="MountState"/> comes to them as its private_data. libfuse
+/// also owns SIGINT/SIGTERM/SIGHUP, which end the loop and unmount (the loop of the server started last).
 /// </summary>
 public static unsafe class FuseServer
 {
-    private static ModelFileSystem? fs;
-    private static Action? mounted;
-
     /// <summary>
     /// Mounts at <paramref name="mountPoint"/> and serves until unmounted or signalled; <paramref name="onMounted"/>
     /// runs once the kernel has sent INIT. Returns fuse_main_real's exit code (0 clean, 8 after a signal).
@@ -24,17 +22,11 @@ public static unsafe class FuseServer
     /// </summary>
     public static int Run(ModelFileSystem fileSystem, string mountPoint, Action? onMounted = null, bool autoUnmount = false)
     {
-        if (!NativeLibrary.TryLoad(Interop.Fuse.Library, out _))
+        if (!NativeLibrary.TryLoad(Interop.Libraries.Fuse, out _))
         {
-            throw new IOException($"{Interop.Fuse.Library} not found: the live sysfs needs libfuse3 (Debian: apt-get install fuse3)");
+            throw new IOException($"{Interop.Libraries.Fuse} not found: the live sysfs needs libfuse3 (Debian: apt-get install fuse3)");
         }
 
-        if (Interlocked.CompareExchange(ref fs, fileSystem, null) is not null)
-        {
-            throw new InvalidOperationException("one FUSE server per process");
-        }
-
-        mounted = onMounted;
         string[] args =
         [
             "daxplug", "-f", mountPoint,
@@ -43,6 +35,7 @@ public static unsafe class FuseServer
         ];
         var ops = (nint*)NativeMemory.AllocZeroed((nuint)(Interop.Fuse.OperationCount * sizeof(nint)));
         var argv = (byte**)NativeMemory.AllocZeroed((nuint)((args.Length + 1) * sizeof(nint)));
+        var state = GCHandle.Alloc(new MountState(fileSystem, onMounted));
         try
         {
             ops[Interop.Fuse.GetAttr] = (nint)(delegate* unmanaged<byte*, byte*, byte*, int>)&GetAttr;
@@ -67,7 +60,7 @@ public static unsafe class FuseServer
                 argv[i] = (byte*)Marshal.StringToCoTaskMemUTF8(args[i]);
             }
 
-            return Interop.Fuse.MainReal(args.Length, argv, ops, (nuint)(Interop.Fuse.OperationCount * sizeof(nint)), null);
+            return Interop.Fuse.MainReal(args.Length, argv, ops, (nuint)(Interop.Fuse.OperationCount * sizeof(nint)), (void*)GCHandle.ToIntPtr(state));
         }
         finally
         {
@@ -78,7 +71,7 @@ public static unsafe class FuseServer
 
             NativeMemory.Free(argv);
             NativeMemory.Free(ops);
-            fs = null;
+            state.Free();
         }
     }
 
@@ -132,19 +125,21 @@ public static unsafe class FuseServer
     // A read's or write's answer: a count, or -errno made fit for FUSE.
     private static int Reply(int n) => n >= 0 ? n : Fail((Errno)(-n));
 
+    // What init returns becomes the mount's private_data from then on: the state it was given.
     [UnmanagedCallersOnly]
     private static void* Init(void* conn, void* config)
     {
+        void* privateData = Interop.Fuse.GetContext()->PrivateData;
         try
         {
-            mounted?.Invoke();
+            MountState.Of(privateData).OnMounted?.Invoke();
         }
         catch
         {
             // Nothing may cross into native code.
         }
 
-        return null;
+        return privateData;
     }
 
     [UnmanagedCallersOnly]
@@ -152,7 +147,8 @@ public static unsafe class FuseServer
     {
         try
         {
-            var rc = fs!.GetAttr(PathOf(path), out var entry);
+            var mount = MountState.Current;
+            var rc = mount.FileSystem.GetAttr(PathOf(path), out var entry);
             if (rc != Errno.None)
             {
                 return Fail(rc);
@@ -164,7 +160,7 @@ public static unsafe class FuseServer
                 EntryKind.Link => StatBuffer.IfLnk,
                 _ => StatBuffer.IfReg,
             };
-            StatBuffer.Fill(st, type | (uint)entry.Mode, entry.Kind == EntryKind.Directory ? 2UL : 1UL, entry.Size, BootTime);
+            StatBuffer.Fill(st, type | (uint)entry.Mode, entry.Kind == EntryKind.Directory ? 2UL : 1UL, entry.Size, mount.BootTime);
             return 0;
         }
         catch
@@ -178,7 +174,7 @@ public static unsafe class FuseServer
     {
         try
         {
-            var rc = fs!.ReadLink(PathOf(path), out var target);
+            var rc = MountState.Current.FileSystem.ReadLink(PathOf(path), out var target);
             if (rc != Errno.None)
             {
                 return Fail(rc);
@@ -229,7 +225,7 @@ public static unsafe class FuseServer
     {
         try
         {
-            var rc = fs!.Open(PathOf(path), *(int*)fi, out var handle);
+            var rc = MountState.Current.FileSystem.Open(PathOf(path), *(int*)fi, out var handle);
             if (rc != Errno.None)
             {
                 return Fail(rc);
@@ -250,8 +246,9 @@ public static unsafe class FuseServer
     {
         try
         {
-            int pid = *(int*)(Interop.Fuse.GetContext() + 16);
-            return Reply(fs!.Read(*(ulong*)(fi + 16), new Span<byte>(buf, (int)Math.Min(size, int.MaxValue)), offset, () => CallerSignals.Pending(pid)));
+            var context = Interop.Fuse.GetContext();
+            int pid = context->Pid;
+            return Reply(MountState.Of(context->PrivateData).FileSystem.Read(*(ulong*)(fi + 16), new Span<byte>(buf, (int)Math.Min(size, int.MaxValue)), offset, () => CallerSignals.Pending(pid)));
         }
         catch
         {
@@ -264,7 +261,7 @@ public static unsafe class FuseServer
     {
         try
         {
-            return Reply(fs!.Write(*(ulong*)(fi + 16), new ReadOnlySpan<byte>(buf, (int)Math.Min(size, int.MaxValue))));
+            return Reply(MountState.Current.FileSystem.Write(*(ulong*)(fi + 16), new ReadOnlySpan<byte>(buf, (int)Math.Min(size, int.MaxValue))));
         }
         catch
         {
@@ -277,7 +274,7 @@ public static unsafe class FuseServer
     {
         try
         {
-            fs!.Release(*(ulong*)(fi + 16));
+            MountState.Current.FileSystem.Release(*(ulong*)(fi + 16));
             return 0;
         }
         catch
@@ -291,7 +288,7 @@ public static unsafe class FuseServer
     {
         try
         {
-            var rc = fs!.ReadDir(PathOf(path), out var names);
+            var rc = MountState.Current.FileSystem.ReadDir(PathOf(path), out var names);
             if (rc != Errno.None)
             {
                 return Fail(rc);
@@ -317,6 +314,4 @@ public static unsafe class FuseServer
             return Fail(Errno.EIO);
         }
     }
-
-    private static readonly long BootTime = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 }

@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Daxplug.Kernel;
 using Daxplug.Kernel.Proc;
 
@@ -35,13 +34,13 @@ public static class SimNamespace
     private const string DroppedCapabilities = "-sys_module,-syslog";
 
     /// <summary>Whether this process runs as root (sim exec mounts, so it must).</summary>
-    public static bool IsRoot => Interop.Libc.Geteuid() == 0;
+    public static bool IsRoot => Interop.Libc.GetEUid() == 0;
 
     /// <summary>
     /// Whether this process's parent is still <paramref name="pid"/>: a child started with PR_SET_PDEATHSIG checks
     /// it once, for a parent that died before the death signal was armed.
     /// </summary>
-    public static bool ParentIs(int pid) => Interop.Libc.Getppid() == pid;
+    public static bool ParentIs(int pid) => Interop.Libc.GetPPid() == pid;
 
     /// <summary>
     /// The arguments that tie a child's life to its parent's: setpriv arms PR_SET_PDEATHSIG (SIGKILL), which
@@ -101,26 +100,21 @@ public static class SimNamespace
             }
 
             MountDev(kernel, Path.Combine(root, "dev"), fuse);
-            Check(Interop.Libc.Mknod(Path.Combine(root, "ready"), SIfIfo | 0x180, 0), "mkfifo ready");
-            int devFd = Interop.Libc.Open(Path.Combine(root, "dev"), Interop.Libc.ODirectory | Interop.Libc.OPath | Interop.Libc.OCloexec);
-            Check(devFd < 0 ? -1 : 0, "open the namespace's /dev");
-            try
+            Check(Interop.Libc.Mknod(Path.Combine(root, "ready"), Interop.Libc.SIfIfo | 0x180, 0), "mkfifo ready");
+            using var devFd = Interop.Libc.Open(Path.Combine(root, "dev"), Interop.Libc.ODirectory | Interop.Libc.OPath | Interop.Libc.OCloexec);
+            if (devFd.IsInvalid)
             {
-                using var nodes = kernel.Uevents.Subscribe(e => DevNode(kernel, devFd, e));
-                return Exec(root, cwd, command, log, () => RemoveScaffolding(root));
+                throw ErrnoException.FromLastErrno("open the namespace's /dev");
             }
-            finally
-            {
-                _ = Interop.Libc.Close(devFd);
-            }
+
+            using var nodes = kernel.Uevents.Subscribe(e => DevNode(kernel, devFd, e));
+            return Exec(root, cwd, command, log, () => RemoveScaffolding(root));
         }
         finally
         {
             RemoveScaffolding(root);
         }
     }
-
-    private const uint SIfIfo = 0x1000;
 
     // Detach the tmpfs (lazily: the FUSE mount under it goes with it) and remove its directory; idempotent.
     private static void RemoveScaffolding(string root)
@@ -184,20 +178,27 @@ public static class SimNamespace
 
     // What devtmpfs does at device_add()/device_del() of a dax device (devtmpfs_create_node/_delete_node): its
     // node appears and goes in the namespace's /dev (reached through a descriptor: the scaffolding is detached).
-    private static void DevNode(KernelModel kernel, int devFd, Kernel.Log.Uevent e)
+    private static void DevNode(KernelModel kernel, SafeFdHandle devFd, Kernel.Log.Uevent e)
     {
         if (e.Env.GetValueOrDefault("SUBSYSTEM") != "dax" || e.DevPath[(e.DevPath.LastIndexOf('/') + 1)..] is not { } name || !IsDaxDeviceName(name))
         {
             return;
         }
 
-        if (e.Action == "add" && uint.TryParse(e.Env.GetValueOrDefault("MINOR"), System.Globalization.CultureInfo.InvariantCulture, out var minor))
+        try
         {
-            _ = Interop.Libc.Mknodat(devFd, name, Interop.Libc.SIfChr | 0x180, Interop.Libc.MakeDev((uint)kernel.Dax.Major, minor));
+            if (e.Action == "add" && uint.TryParse(e.Env.GetValueOrDefault("MINOR"), System.Globalization.CultureInfo.InvariantCulture, out var minor))
+            {
+                _ = Interop.Libc.MknodAt(devFd, name, Interop.Libc.SIfChr | 0x180, Interop.Libc.MakeDev((uint)kernel.Dax.Major, minor));
+            }
+            else if (e.Action == "remove")
+            {
+                _ = Interop.Libc.UnlinkAt(devFd, name, 0);
+            }
         }
-        else if (e.Action == "remove")
+        catch (ObjectDisposedException)
         {
-            _ = Interop.Libc.Unlinkat(devFd, name, 0);
+            // An event that came while the command ended: its /dev is gone with it.
         }
     }
 
@@ -270,7 +271,7 @@ public static class SimNamespace
     {
         if (rc != 0)
         {
-            throw new IOException($"{what}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+            throw ErrnoException.FromLastErrno(what);
         }
     }
 }

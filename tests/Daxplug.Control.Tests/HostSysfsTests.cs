@@ -56,7 +56,7 @@ public sealed class HostSysfsTests : IDisposable
         Assert.Equal(3000, results.Length);
         for (int i = 0; i < 3000; i++)
         {
-            Assert.Equal(i % 7 == 3 ? (2, "") : (0, i % 2 == 0 ? "online\n" : "offline\n"), results[i]);
+            Assert.Equal(i % 7 == 3 ? (Errno.ENOENT, "") : (Errno.None, i % 2 == 0 ? "online\n" : "offline\n"), results[i]);
         }
     }
 
@@ -69,7 +69,7 @@ public sealed class HostSysfsTests : IDisposable
 
         Assert.Empty(sysfs.ReadAll([]));
         Assert.Equal(
-            [(0, "8000000\n"), (0, "1024\n"), (2, "")],
+            [(Errno.None, "8000000\n"), (Errno.None, "1024\n"), (Errno.ENOENT, "")],
             sysfs.ReadAll(["/sys/devices/system/memory/block_size_bytes", "/sys/bus/dax/devices/dax0.0/size", "/sys/bus/nothing"]));
     }
 
@@ -79,7 +79,7 @@ public sealed class HostSysfsTests : IDisposable
         var text = string.Concat(Enumerable.Range(0, 2000).Select(i => $"{i:D8}\n"));
         File("/sys/firmware/long", text);
 
-        Assert.Equal(0, new HostSysfs(Sys).Read("/sys/firmware/long", out var read));
+        Assert.Equal(Errno.None, new HostSysfs(Sys).Read("/sys/firmware/long", out var read));
         Assert.Equal(text, read);
     }
 
@@ -92,10 +92,10 @@ public sealed class HostSysfsTests : IDisposable
         System.IO.File.CreateSymbolicLink(Path.Combine(Sys, "devices/system/node/node1/dangling"), "../../nowhere");
         var sysfs = new HostSysfs(Sys);
 
-        Assert.Equal(0, sysfs.List("/sys/devices/system/node/node1", out var names));
+        Assert.Equal(Errno.None, sysfs.List("/sys/devices/system/node/node1", out var names));
         Assert.Equal(["dangling", "meminfo", "memory40"], names.Order(StringComparer.Ordinal));
-        Assert.Equal(2, sysfs.List("/sys/devices/system/node/node9", out _));
-        Assert.Equal(20, sysfs.List("/sys/devices/system/node/node1/meminfo", out _));
+        Assert.Equal(Errno.ENOENT, sysfs.List("/sys/devices/system/node/node9", out _));
+        Assert.Equal(Errno.ENOTDIR, sysfs.List("/sys/devices/system/node/node1/meminfo", out _));
     }
 
     [Fact]

@@ -31,17 +31,17 @@ internal sealed class TestSysfs : ISysfs
         return new TestSysfs(MachineBuilder.Build(spec, abi));
     }
 
-    public int Read(string path, out string text) => (int)Kernel.Sysfs.Read(path, out text);
+    public Errno Read(string path, out string text) => Kernel.Sysfs.Read(path, out text);
 
-    public int Write(string path, string value)
+    public Errno Write(string path, string value)
     {
-        int n = Kernel.Sysfs.Write(path, Encoding.Latin1.GetBytes(value));
+        var errno = ErrnoResult.Of(Kernel.Sysfs.Write(path, Encoding.Latin1.GetBytes(value)));
         Writes++;
         AfterWrite?.Invoke(path, value);
-        return n < 0 ? -n : 0;
+        return errno;
     }
 
-    public int List(string path, out IReadOnlyList<string> names) => (int)Kernel.Sysfs.List(path, out names);
+    public Errno List(string path, out IReadOnlyList<string> names) => Kernel.Sysfs.List(path, out names);
 
     public string? ReadLink(string path) =>
         Kernel.Sysfs.Lookup(path, out var node, followLast: false) == Errno.None && node is KernfsLink l ? l.Target : null;

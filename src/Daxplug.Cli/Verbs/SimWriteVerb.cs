@@ -22,14 +22,14 @@ internal static class SimWriteVerb
             var file = r.GetValue(path)!;
             var text = r.GetValue(value)! + (r.GetValue(noNewline) ? "" : "\n");
             var (kernel, held) = o.OpenToChange(r);
-            int rc;
+            Errno errno;
             using (held)
             {
-                rc = kernel.Sysfs.Write(file, Encoding.Latin1.GetBytes(text));
+                errno = ErrnoResult.Of(kernel.Sysfs.Write(file, Encoding.Latin1.GetBytes(text)));
                 o.Save(kernel, r);
             }
 
-            return rc >= 0 ? 0 : throw new CliException($"write {file}: {ErrnoText.Describe((Errno)(-rc))} ({ErrnoText.Name((Errno)(-rc))})");
+            return errno == Errno.None ? 0 : throw new CliException($"write {file}: {ErrnoText.Describe(errno)} ({ErrnoText.Name(errno)})");
         });
         return write;
     }

@@ -88,7 +88,7 @@ public static class Discover
 
         // Past a few blocks, one listing of the memory directory says which exist (an unplugged 1 TiB device would
         // otherwise cost 8192 failed opens).
-        if (ids.Count > 16 && sysfs.List(Memory, out var names) == 0)
+        if (ids.Count > 16 && sysfs.List(Memory, out var names) == Errno.None)
         {
             var present = BlockIds(names).ToHashSet();
             ids = ids.Where(present.Contains).ToList();
@@ -124,7 +124,7 @@ public static class Discover
             var texts = sysfs.ReadAll(list.Select(i => $"{Memory}/memory{ids[i]}/{file}").ToList());
             for (int k = 0; k < list.Count; k++)
             {
-                into[list[k]] = texts[k].Errno == 0 ? texts[k].Text.TrimEnd('\n') : null;
+                into[list[k]] = texts[k].Errno == Errno.None ? texts[k].Text.TrimEnd('\n') : null;
             }
         }
 
@@ -161,7 +161,7 @@ public static class Discover
             ulong id = ids[i];
             int? known = nodeOf(id);
             int nid = known ?? -1;
-            if (known is null && sysfs.List($"{Memory}/memory{id}", out var entries) == 0 && entries.FirstOrDefault(e => e.StartsWith("node", StringComparison.Ordinal)) is { } n)
+            if (known is null && sysfs.List($"{Memory}/memory{id}", out var entries) == Errno.None && entries.FirstOrDefault(e => e.StartsWith("node", StringComparison.Ordinal)) is { } n)
             {
                 nid = int.Parse(n[4..], CultureInfo.InvariantCulture);
             }

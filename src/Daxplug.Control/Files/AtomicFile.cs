@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Daxplug.Control.Files;
@@ -44,22 +43,15 @@ public static class AtomicFile
     // A rename or unlink is durable once the directory that holds the entry is synced.
     private static void SyncDirectory(string dir)
     {
-        int fd = Interop.Libc.Open(dir, Interop.Libc.ORdOnly | Interop.Libc.ODirectory | Interop.Libc.OCloexec);
-        if (fd < 0)
+        using var fd = Interop.Libc.Open(dir, Interop.Libc.ORdOnly | Interop.Libc.ODirectory | Interop.Libc.OCloexec);
+        if (fd.IsInvalid)
         {
-            throw new IOException($"{dir}: cannot open to sync: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+            throw ErrnoException.FromLastErrno($"{dir}: cannot open to sync");
         }
 
-        try
+        if (Interop.Libc.Fsync(fd) != 0)
         {
-            if (Interop.Libc.Fsync(fd) != 0)
-            {
-                throw new IOException($"{dir}: fsync: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
-            }
-        }
-        finally
-        {
-            Interop.Libc.Close(fd);
+            throw ErrnoException.FromLastErrno($"{dir}: fsync");
         }
     }
 }

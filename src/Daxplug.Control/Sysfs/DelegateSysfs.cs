@@ -6,9 +6,9 @@ namespace Daxplug.Control.Sysfs;
 /// </summary>
 public sealed class DelegateSysfs(
     string describe,
-    Func<string, (int Errno, string Text)> read,
-    Func<string, string, int> write,
-    Func<string, (int Errno, IReadOnlyList<string> Names)> list,
+    Func<string, (Errno Errno, string Text)> read,
+    Func<string, string, Errno> write,
+    Func<string, (Errno Errno, IReadOnlyList<string> Names)> list,
     Func<string, string?> readLink,
     Func<string, bool> exists) : ISysfs
 {
@@ -16,17 +16,17 @@ public sealed class DelegateSysfs(
 
     public bool IsHost => false;
 
-    public int Read(string path, out string text)
+    public Errno Read(string path, out string text)
     {
-        (int errno, text) = read(path);
+        (var errno, text) = read(path);
         return errno;
     }
 
-    public int Write(string path, string value) => write(path, value);
+    public Errno Write(string path, string value) => write(path, value);
 
-    public int List(string path, out IReadOnlyList<string> names)
+    public Errno List(string path, out IReadOnlyList<string> names)
     {
-        (int errno, names) = list(path);
+        (var errno, names) = list(path);
         return errno;
     }
 

@@ -59,74 +59,68 @@ public sealed class HostSysfs : ISysfs
     public static bool IsSysfs(string root) =>
         root.StartsWith('/') && Interop.Libc.FileSystemType(Path.Combine(root, "devices/system/memory")) == Interop.Libc.SysfsMagic;
 
-    public int Read(string path, out string text) => ReadAt(Interop.Libc.AtFdCwd, Map(path), out text);
+    public Errno Read(string path, out string text) => ReadAt(null, Map(path), out text);
 
-    // Opens relative to a directory descriptor (AtFdCwd: an absolute path) and reads the whole value.
-    private static int ReadAt(int dirFd, string path, out string text)
+    // Opens relative to a directory descriptor (null: an absolute path) and reads the whole value.
+    private static Errno ReadAt(SafeFdHandle? dir, string path, out string text)
     {
         text = "";
-        int fd = Retry(() => Interop.Libc.OpenAt(dirFd, path, Interop.Libc.ORdOnly | Interop.Libc.OCloexec));
-
-        if (fd < 0)
+        using var fd = Retry(() => dir is null
+            ? Interop.Libc.Open(path, Interop.Libc.ORdOnly | Interop.Libc.OCloexec)
+            : Interop.Libc.OpenAt(dir, path, Interop.Libc.ORdOnly | Interop.Libc.OCloexec));
+        if (fd.IsInvalid)
         {
-            return Marshal.GetLastPInvokeError();
+            return Interop.LastErrno();
         }
 
-        try
+        var buf = buffer ??= new byte[2 * PageSize];
+        int total = 0;
+        while (true)
         {
-            var buf = buffer ??= new byte[2 * PageSize];
-            int total = 0;
-            while (true)
+            if (total == buf.Length)
             {
-                if (total == buf.Length)
-                {
-                    Array.Resize(ref buf, buf.Length * 2);
-                    buffer = buf;
-                }
+                Array.Resize(ref buf, buf.Length * 2);
+                buffer = buf;
+            }
 
-                long n;
-                unsafe
+            long n;
+            unsafe
+            {
+                fixed (byte* p = &buf[total])
                 {
-                    fixed (byte* p = &buf[total])
+                    // The hot path of every listing: no retry delegate (EINTR as in Retry).
+                    for (int attempt = 0; (n = Interop.Libc.Read(fd, p, (nuint)(buf.Length - total))) < 0 && Interop.LastErrno() == Errno.EINTR && attempt < EintrRetries; attempt++)
                     {
-                        // The hot path of every listing: no retry delegate (EINTR as in Retry).
-                        for (int attempt = 0; (n = Interop.Libc.Read(fd, p, (nuint)(buf.Length - total))) < 0 && Marshal.GetLastPInvokeError() == Interop.Libc.EIntr && attempt < EintrRetries; attempt++)
-                        {
-                        }
                     }
-                }
-
-                if (n < 0)
-                {
-                    return Marshal.GetLastPInvokeError();
-                }
-
-                total += (int)n;
-                // kernfs hands out an attribute (at most a page) whole in the first read(), so a short first read
-                // of a two-page buffer is all of it; anything longer (a bin file) is read to EOF. Through FUSE this
-                // saves a round trip per value.
-                if (n == 0 || (total == n && total < PageSize))
-                {
-                    break;
                 }
             }
 
-            text = Encoding.Latin1.GetString(buf, 0, total);
-            return 0;
+            if (n < 0)
+            {
+                return Interop.LastErrno();
+            }
+
+            total += (int)n;
+            // kernfs hands out an attribute (at most a page) whole in the first read(), so a short first read
+            // of a two-page buffer is all of it; anything longer (a bin file) is read to EOF. Through FUSE this
+            // saves a round trip per value.
+            if (n == 0 || (total == n && total < PageSize))
+            {
+                break;
+            }
         }
-        finally
-        {
-            Interop.Libc.Close(fd);
-        }
+
+        text = Encoding.Latin1.GetString(buf, 0, total);
+        return Errno.None;
     }
 
     /// <summary>
     /// Large batches are read by several threads at once: a sysfs read is a short system call, but through a FUSE
     /// mount each is a round trip to the server that mostly waits, and the server answers many at once.
     /// </summary>
-    public (int Errno, string Text)[] ReadAll(IReadOnlyList<string> paths)
+    public (Errno Errno, string Text)[] ReadAll(IReadOnlyList<string> paths)
     {
-        var results = new (int, string)[paths.Count];
+        var results = new (Errno, string)[paths.Count];
         if (paths.Count == 0)
         {
             return results;
@@ -143,95 +137,70 @@ public sealed class HostSysfs : ISysfs
             }
         }
 
-        int dirFd = common.Length > 1 ? Retry(() => Interop.Libc.OpenAt(Interop.Libc.AtFdCwd, Map(common.TrimEnd('/')), Interop.Libc.OPath | Interop.Libc.ODirectory | Interop.Libc.OCloexec)) : -1;
+        using var dir = common.Length > 1 ? Retry(() => Interop.Libc.Open(Map(common.TrimEnd('/')), Interop.Libc.OPath | Interop.Libc.ODirectory | Interop.Libc.OCloexec)) : null;
         int workers = paths.Count < concurrentBatch ? 1 : Math.Min(readThreads, paths.Count / 32);
         int next = -1;
         void Work()
         {
             for (int i = Interlocked.Increment(ref next); i < paths.Count; i = Interlocked.Increment(ref next))
             {
-                results[i] = dirFd >= 0 ? (ReadAt(dirFd, paths[i][common.Length..], out var text), text) : (Read(paths[i], out text), text);
+                results[i] = dir is { IsInvalid: false } ? (ReadAt(dir, paths[i][common.Length..], out var text), text) : (Read(paths[i], out text), text);
             }
         }
 
-        try
-        {
-            var threads = Enumerable.Range(1, workers - 1).Select(_ => new Thread(Work) { IsBackground = true, Name = "sysfs-read" }).ToList();
-            threads.ForEach(t => t.Start());
-            Work();
-            threads.ForEach(t => t.Join());
-        }
-        finally
-        {
-            if (dirFd >= 0)
-            {
-                Interop.Libc.Close(dirFd);
-            }
-        }
-
+        var threads = Enumerable.Range(1, workers - 1).Select(_ => new Thread(Work) { IsBackground = true, Name = "sysfs-read" }).ToList();
+        threads.ForEach(t => t.Start());
+        Work();
+        threads.ForEach(t => t.Join());
         return results;
     }
 
-    public int Write(string path, string value)
+    public Errno Write(string path, string value)
     {
-        int fd = Retry(() => Interop.Libc.Open(Map(path), Interop.Libc.OWrOnly | Interop.Libc.OCloexec));
-        if (fd < 0)
+        using var fd = Retry(() => Interop.Libc.Open(Map(path), Interop.Libc.OWrOnly | Interop.Libc.OCloexec));
+        if (fd.IsInvalid)
         {
-            return Marshal.GetLastPInvokeError();
+            return Interop.LastErrno();
         }
 
-        try
+        var bytes = Encoding.Latin1.GetBytes(value);
+        long n;
+        unsafe
         {
-            var bytes = Encoding.Latin1.GetBytes(value);
-            long n;
-            unsafe
+            fixed (byte* p = bytes)
             {
-                fixed (byte* p = bytes)
-                {
-                    var ptr = p;
-                    n = Retry(() => Interop.Libc.Write(fd, ptr, (nuint)bytes.Length));
-                }
+                var ptr = p;
+                n = Retry(() => Interop.Libc.Write(fd, ptr, (nuint)bytes.Length));
             }
+        }
 
-            return n < 0 ? Marshal.GetLastPInvokeError() : 0;
-        }
-        finally
-        {
-            Interop.Libc.Close(fd);
-        }
+        return n < 0 ? Interop.LastErrno() : Errno.None;
     }
 
-    public unsafe int List(string path, out IReadOnlyList<string> names)
+    public unsafe Errno List(string path, out IReadOnlyList<string> names)
     {
         // opendir/readdir rather than Directory.Enumerate*, which stats every symlink (a node directory has one
         // per memory block) to learn whether it points at a directory.
         names = [];
-        nint dir = Interop.Libc.OpenDir(Map(path));
-        if (dir == 0)
+        using var dir = Interop.Libc.OpenDir(Map(path));
+        if (dir.IsInvalid)
         {
-            return Marshal.GetLastPInvokeError();
+            return Interop.LastErrno();
         }
 
-        try
+        var list = new List<string>();
+        while (Interop.Libc.ReadDir(dir) is var entry && entry != null)
         {
-            var list = new List<string>();
-            while (Interop.Libc.ReadDir(dir) is var entry && entry != null)
+            // d_name ends at its NUL, which may be before the 256 bytes of the declared array are mapped.
+            var name = MemoryMarshal.CreateReadOnlySpanFromNullTerminated(entry + Interop.Libc.DirentNameOffset);
+            if (!(name.SequenceEqual("."u8) || name.SequenceEqual(".."u8)))
             {
-                // d_name ends at its NUL, which may be before the 256 bytes of the declared array are mapped.
-                var name = MemoryMarshal.CreateReadOnlySpanFromNullTerminated(entry + Interop.Libc.DirentNameOffset);
-                if (!(name.SequenceEqual("."u8) || name.SequenceEqual(".."u8)))
-                {
-                    list.Add(Encoding.UTF8.GetString(name));
-                }
+                list.Add(Encoding.UTF8.GetString(name));
             }
+        }
 
-            names = list;
-            return 0;
-        }
-        finally
-        {
-            Interop.Libc.CloseDir(dir);
-        }
+        names = list;
+        return Errno.None;
     }
 
     public string? ReadLink(string path)
@@ -256,10 +225,25 @@ public sealed class HostSysfs : ISysfs
         for (int attempt = 0; ; attempt++)
         {
             var r = call();
-            if (r >= T.Zero || Marshal.GetLastPInvokeError() != Interop.Libc.EIntr || attempt == EintrRetries)
+            if (r >= T.Zero || Interop.LastErrno() != Errno.EINTR || attempt == EintrRetries)
             {
                 return r;
             }
+        }
+    }
+
+    // Retry for a call that opens a descriptor: an invalid one is the failure (errno left for the caller).
+    private static SafeFdHandle Retry(Func<SafeFdHandle> open)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            var fd = open();
+            if (!fd.IsInvalid || Interop.LastErrno() != Errno.EINTR || attempt == EintrRetries)
+            {
+                return fd;
+            }
+
+            fd.Dispose();
         }
     }
 }

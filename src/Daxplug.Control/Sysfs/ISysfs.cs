@@ -13,14 +13,14 @@ public interface ISysfs
     /// <summary>True for the machine's real /sys (writes need confirmation).</summary>
     bool IsHost { get; }
 
-    /// <summary>Reads a whole attribute; 0 (errno none) and its text, or the errno.</summary>
-    int Read(string path, out string text);
+    /// <summary>Reads a whole attribute; <see cref="Errno.None"/> and its text, or the errno.</summary>
+    Errno Read(string path, out string text);
 
-    /// <summary>One write() of <paramref name="value"/> (no newline added); 0 or the errno.</summary>
-    int Write(string path, string value);
+    /// <summary>One write() of <paramref name="value"/> (no newline added); <see cref="Errno.None"/> or the errno.</summary>
+    Errno Write(string path, string value);
 
-    /// <summary>The names in a directory; 0 or the errno.</summary>
-    int List(string path, out IReadOnlyList<string> names);
+    /// <summary>The names in a directory; <see cref="Errno.None"/> or the errno.</summary>
+    Errno List(string path, out IReadOnlyList<string> names);
 
     /// <summary>The target of a symlink, or null if the path is not one.</summary>
     string? ReadLink(string path);
@@ -33,9 +33,9 @@ public interface ISysfs
     /// implementation may read them concurrently: a root whose reads wait on something else (a FUSE server) does
     /// many at once. The in-process model reads them one after another, so the race lab stays deterministic.
     /// </summary>
-    (int Errno, string Text)[] ReadAll(IReadOnlyList<string> paths)
+    (Errno Errno, string Text)[] ReadAll(IReadOnlyList<string> paths)
     {
-        var results = new (int, string)[paths.Count];
+        var results = new (Errno, string)[paths.Count];
         for (int i = 0; i < paths.Count; i++)
         {
             results[i] = (Read(paths[i], out var text), text);
@@ -50,7 +50,7 @@ public static class SysfsExtensions
 {
     /// <summary>The attribute's text without its trailing newline, or null on any error.</summary>
     public static string? ReadValue(this ISysfs sysfs, string path) =>
-        sysfs.Read(path, out var text) == 0 ? text.TrimEnd('\n') : null;
+        sysfs.Read(path, out var text) == Errno.None ? text.TrimEnd('\n') : null;
 
     /// <summary>A decimal or 0x-hex attribute, or null.</summary>
     public static ulong? ReadNumber(this ISysfs sysfs, string path, bool hexWithoutPrefix = false)
@@ -73,24 +73,4 @@ public static class SysfsExtensions
 
     /// <summary>The last path component of a link's target (a driver's name, a node).</summary>
     public static string? LinkName(this ISysfs sysfs, string path) => sysfs.ReadLink(path) is { } t ? t.TrimEnd('/').Split('/')[^1] : null;
-
-    /// <summary>strerror-like text for an errno.</summary>
-    public static string Describe(int errno) => errno switch
-    {
-        0 => "Success",
-        1 => "Operation not permitted",
-        2 => "No such file or directory",
-        4 => "Interrupted system call",
-        5 => "Input/output error",
-        6 => "No such device or address",
-        12 => "Cannot allocate memory",
-        13 => "Permission denied",
-        16 => "Device or resource busy",
-        17 => "File exists",
-        19 => "No such device",
-        22 => "Invalid argument",
-        28 => "No space left on device",
-        95 => "Operation not supported",
-        _ => $"errno {errno}",
-    };
 }

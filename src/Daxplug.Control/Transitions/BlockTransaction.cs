@@ -125,11 +125,11 @@ public sealed class BlockTransaction(ISysfs sysfs, Action<int, int>? progress = 
     private string? Change(long id, BlockSnapshot before, string target)
     {
         changed.Add(before);
-        int rc = Write(id, target);
+        Errno rc = Write(id, target);
         var after = Read(id);
         if (rc != 0)
         {
-            return $"memory{id}: writing '{target}' failed: {SysfsExtensions.Describe(rc)}";
+            return $"memory{id}: writing '{target}' failed: {ErrnoText.Describe(rc)}";
         }
 
         if (after is null || !Satisfies(after, target))
@@ -141,7 +141,7 @@ public sealed class BlockTransaction(ISysfs sysfs, Action<int, int>? progress = 
         return null;
     }
 
-    private int Write(long id, string value) => sysfs.Write($"{Discover.Memory}/memory{id}/state", value);
+    private Errno Write(long id, string value) => sysfs.Write($"{Discover.Memory}/memory{id}/state", value);
 
     /// <summary>Whether a block is in the state a target asks for.</summary>
     public static bool Satisfies(BlockSnapshot b, string target) => target switch

@@ -173,11 +173,11 @@ public sealed partial class Controller(ISysfs sysfs, StateDir stateDir, Action<i
         }
 
         var a = dev.Attribute!;
-        int rc = sysfs.Write($"{dev.SysPath}/{a.File}", a.WordFor(target)!);
+        Errno rc = sysfs.Write($"{dev.SysPath}/{a.File}", a.WordFor(target)!);
         if (rc != 0)
         {
-            steps.Add($"{a.File} <- {a.WordFor(target)}: {SysfsExtensions.Describe(rc)}");
-            return Restore(dev, before, steps, $"the kernel refused '{a.WordFor(target)}': {SysfsExtensions.Describe(rc)}");
+            steps.Add($"{a.File} <- {a.WordFor(target)}: {ErrnoText.Describe(rc)}");
+            return Restore(dev, before, steps, $"the kernel refused '{a.WordFor(target)}': {ErrnoText.Describe(rc)}");
         }
 
         steps.Add($"{a.File} <- {a.WordFor(target)}");
@@ -205,8 +205,8 @@ public sealed partial class Controller(ISysfs sysfs, StateDir stateDir, Action<i
         }
 
         var a = dev.Attribute!;
-        int rc = sysfs.Write($"{dev.SysPath}/{a.File}", a.WordFor("unplugged")!);
-        steps.Add($"{a.File} <- {a.WordFor("unplugged")}{(rc == 0 ? "" : ": " + SysfsExtensions.Describe(rc))}");
+        Errno rc = sysfs.Write($"{dev.SysPath}/{a.File}", a.WordFor("unplugged")!);
+        steps.Add($"{a.File} <- {a.WordFor("unplugged")}{(rc == 0 ? "" : ": " + ErrnoText.Describe(rc))}");
         var after = Get(dev.Name);
         if (rc != 0 || after.Blocks.Count > 0)
         {
@@ -215,7 +215,7 @@ public sealed partial class Controller(ISysfs sysfs, StateDir stateDir, Action<i
                 return Stranded(after, steps, $"the kernel removed {dev.Blocks.Count - after.Blocks.Count} of {dev.Blocks.Count} blocks and kept the rest");
             }
 
-            return Undo(dev, txn, steps, rc != 0 ? $"unplug failed: {SysfsExtensions.Describe(rc)}" : "unplug removed nothing");
+            return Undo(dev, txn, steps, rc != 0 ? $"unplug failed: {ErrnoText.Describe(rc)}" : "unplug removed nothing");
         }
 
         return null;
@@ -247,8 +247,8 @@ public sealed partial class Controller(ISysfs sysfs, StateDir stateDir, Action<i
             return Undo(dev, txn, steps, $"{offline.OnlineBlocks} block(s) were onlined again by another controller before the unbind");
         }
 
-        int rc = sysfs.Write($"/sys/bus/dax/drivers/kmem/unbind", dev.Name);
-        steps.Add($"kmem/unbind <- {dev.Name}{(rc == 0 ? "" : ": " + SysfsExtensions.Describe(rc))}");
+        Errno rc = sysfs.Write($"/sys/bus/dax/drivers/kmem/unbind", dev.Name);
+        steps.Add($"kmem/unbind <- {dev.Name}{(rc == 0 ? "" : ": " + ErrnoText.Describe(rc))}");
         return Verify(dev, before, "unplugged", steps);
     }
 
@@ -283,7 +283,7 @@ public sealed partial class Controller(ISysfs sysfs, StateDir stateDir, Action<i
         if (dev.Blocks.Count > 0 && after.Blocks.Count == 0 && dev.Attribute is { } a && before is "online_movable" or "online" or "online_kernel")
         {
             // We unplugged to switch online types: plug the old type back.
-            int rc = sysfs.Write($"{dev.SysPath}/{a.File}", a.WordFor(before) ?? "online");
+            Errno rc = sysfs.Write($"{dev.SysPath}/{a.File}", a.WordFor(before) ?? "online");
             after = Get(dev.Name);
             if (rc == 0 && after.State == before)
             {

@@ -128,10 +128,10 @@ public sealed class Reconfigure(ISysfs sysfs, Controller controller)
             $"{dev.Name}: {driver} did not bind (the range may still be held by a failed hot-remove until reboot); now {back.Driver ?? "unbound"}", steps);
     }
 
-    private int Step(List<string> steps, string path, string value)
+    private Errno Step(List<string> steps, string path, string value)
     {
-        int rc = sysfs.Write(path, value);
-        steps.Add($"{path} <- {value}{(rc == 0 ? "" : ": " + SysfsExtensions.Describe(rc))}");
+        Errno rc = sysfs.Write(path, value);
+        steps.Add($"{path} <- {value}{(rc == 0 ? "" : ": " + ErrnoText.Describe(rc))}");
         return rc;
     }
 }

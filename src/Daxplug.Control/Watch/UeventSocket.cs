@@ -16,14 +16,14 @@ public interface IUeventSource : IDisposable
 public sealed class UeventSocket : IUeventSource
 {
     private const int AfNetlink = 16, SockDgram = 2, SockCloexec = 0x80000, NetlinkKobjectUevent = 15, SolSocket = 1, SoRcvtimeo = 20;
-    private readonly int fd;
+    private readonly SafeFdHandle fd;
 
     public UeventSocket()
     {
         fd = Interop.Libc.Socket(AfNetlink, SockDgram | SockCloexec, NetlinkKobjectUevent);
-        if (fd < 0)
+        if (fd.IsInvalid)
         {
-            throw new IOException($"netlink socket: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+            throw ErrnoException.FromLastErrno("netlink socket");
         }
 
         // struct sockaddr_nl { sa_family_t nl_family; unsigned short nl_pad; __u32 nl_pid; __u32 nl_groups; }
@@ -33,9 +33,9 @@ public sealed class UeventSocket : IUeventSource
         BitConverter.TryWriteBytes(addr[8..], 1u);
         if (Interop.Libc.Bind(fd, addr, addr.Length) != 0)
         {
-            var error = Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError());
-            Interop.Libc.Close(fd);
-            throw new IOException($"netlink bind: {error}");
+            var error = ErrnoException.FromLastErrno("netlink bind");
+            fd.Dispose();
+            throw error;
         }
     }
 
@@ -60,5 +60,5 @@ public sealed class UeventSocket : IUeventSource
         }
     }
 
-    public void Dispose() => Interop.Libc.Close(fd);
+    public void Dispose() => fd.Dispose();
 }

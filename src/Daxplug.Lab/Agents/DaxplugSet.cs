@@ -29,7 +29,7 @@ public sealed class DaxplugSet(AgentSpec spec, AgentContext context) : Agent(spe
         var dir = ScratchDirectory();
         try
         {
-            var sysfs = ModelSysfs.Create(Kernel, "lab", (path, value, errno) => Timeline.Written(Spec.Kind, path, value.TrimEnd('\n'), -errno));
+            var sysfs = ModelSysfs.Create(Kernel, "lab", (path, value, errno) => Timeline.Written(Spec.Kind, path, value.TrimEnd('\n'), -(int)errno));
             var outcome = new Controller(sysfs, new StateDir(dir.FullName)).Set(Spec.Device, target);
             Timeline.Add(Spec.Kind, $"set {Spec.Device} {target}: exit {(int)outcome.Code}: {outcome.Message}");
             if (outcome.Code == OutcomeCode.Done)
