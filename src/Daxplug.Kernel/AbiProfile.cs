@@ -1,7 +1,7 @@
 namespace Daxplug.Kernel;
 
 /// <summary>
-/// How dax/kmem lets userland hot-plug a whole device: the kernel variants the model has (DESIGN.md "ABI profiles").
+/// How dax/kmem lets userland hot-plug a whole device: the kernel variants the model has (docs/abi-profiles.md "What the attributes do").
 /// Users name them through <see cref="KernelChoice"/>: a release brings its own (7.3: StateV7, before: NoAttribute).
 /// </summary>
 public enum AbiProfile

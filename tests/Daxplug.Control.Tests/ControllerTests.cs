@@ -18,9 +18,9 @@ public sealed class ControllerTests : IDisposable
     {
         var s = TestSysfs.Boot(abi, abi == AbiProfile.HotplugV3 ? "online_movable" : "offline");
         var c = new Controller(s, new StateDir(tmp.Path));
-        var outcome = c.Set("dax1.0", "online_movable");
+        var outcome = c.Set("dax1.0", DeviceState.OnlineMovable);
         Assert.True(outcome.Code == OutcomeCode.Done, outcome.Message);
-        Assert.Equal("online_movable", Discover.Device(s, "dax1.0")!.State);
+        Assert.Equal("online_movable", Discover.Device(s, "dax1.0")!.State.Name);
         return (s, c);
     }
 
@@ -63,29 +63,29 @@ public sealed class ControllerTests : IDisposable
     public void Transitions_UnplugOnlineKernelAndBack(AbiProfile abi)
     {
         var (s, c) = OnlineMovable(abi);
-        Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", "unplugged").Code);
+        Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", DeviceState.Unplugged).Code);
         var dev = Discover.Device(s, "dax1.0")!;
-        Assert.Equal("unplugged", dev.State);
+        Assert.Equal("unplugged", dev.State.Name);
         Assert.Empty(dev.Blocks);
         if (abi == AbiProfile.NoAttribute)
         {
             // Without the attribute, unplugged means unbound from kmem; coming back is a reconfigure.
             Assert.Null(dev.Driver);
-            Assert.Equal(OutcomeCode.RolledBack, c.Set("dax1.0", "online").Code);
+            Assert.Equal(OutcomeCode.RolledBack, c.Set("dax1.0", DeviceState.Online).Code);
             return;
         }
 
-        var kernel = c.Set("dax1.0", "online_kernel");
+        var kernel = c.Set("dax1.0", DeviceState.OnlineKernel);
         if (abi is AbiProfile.Hotplug or AbiProfile.HotplugV3)
         {
             Assert.Equal(OutcomeCode.RolledBack, kernel.Code);
             Assert.Contains("has no 'online_kernel'", kernel.Message);
-            Assert.True(c.Set("dax1.0", "online") is { Code: OutcomeCode.Done });
+            Assert.True(c.Set("dax1.0", DeviceState.Online) is { Code: OutcomeCode.Done });
         }
         else
         {
             Assert.Equal(OutcomeCode.Done, kernel.Code);
-            Assert.Equal("online_kernel", Discover.Device(s, "dax1.0")!.State);
+            Assert.Equal("online_kernel", Discover.Device(s, "dax1.0")!.State.Name);
         }
 
         Assert.Equal(128, Discover.Device(s, "dax1.0")!.OnlineBlocks);
@@ -96,7 +96,7 @@ public sealed class ControllerTests : IDisposable
         var before = Blocks(s, "dax1.0");
         foreach (var target in new[] { "online_movable", "unplugged" })
         {
-            var refused = c.Set("dax1.0", target);
+            var refused = c.Set("dax1.0", DeviceState.Parse(target)!);
             Assert.Equal(OutcomeCode.RolledBack, refused.Code);
             Assert.Equal(before, Blocks(s, "dax1.0"));
         }
@@ -142,17 +142,17 @@ public sealed class ControllerTests : IDisposable
     {
         var s = TestSysfs.Boot(AbiProfile.NoAttribute);
         var c = new Controller(s, new StateDir(tmp.Path));
-        Assert.Contains("node3 has no memory online", c.Plan("dax1.0", "online_kernel").Note);
-        Assert.Null(c.Plan("dax1.0", "online_movable").Note);
-        var kernel = c.Set("dax1.0", "online_kernel");
+        Assert.Contains("node3 has no memory online", c.Plan("dax1.0", DeviceState.OnlineKernel).Note);
+        Assert.Null(c.Plan("dax1.0", DeviceState.OnlineMovable).Note);
+        var kernel = c.Set("dax1.0", DeviceState.OnlineKernel);
         Assert.Equal(OutcomeCode.Done, kernel.Code);
         Assert.Contains("will hold its kswapd and cannot be offlined until reboot", kernel.Note);
-        Assert.Equal("online_kernel", Discover.Device(s, "dax1.0")!.State);
+        Assert.Equal("online_kernel", Discover.Device(s, "dax1.0")!.State.Name);
         var before = Blocks(s, "dax1.0");
 
         // The first block of a memoryless node onlined into a kernel zone holds the node's kswapd and kcompactd
         // (the 7.3 oracle, 11-state-writes): it cannot go offline, so the move is undone as a whole.
-        var movable = c.Set("dax1.0", "online_movable");
+        var movable = c.Set("dax1.0", DeviceState.OnlineMovable);
         Assert.Equal(OutcomeCode.RolledBack, movable.Code);
         Assert.Contains("memory1024", movable.Message);
         Assert.Equal(before, Blocks(s, "dax1.0"));
@@ -172,7 +172,7 @@ public sealed class ControllerTests : IDisposable
         var (s, c) = OnlineMovable(abi);
         var before = Blocks(s, "dax1.0");
         s.Poke($"/sys/kernel/debug/daxplug/memory/memory{faulty}/unmovable", "1");
-        var outcome = c.Set("dax1.0", "unplugged");
+        var outcome = c.Set("dax1.0", DeviceState.Unplugged);
         Assert.Equal(OutcomeCode.RolledBack, outcome.Code);
         Assert.Contains("rolled back", outcome.Message);
         Assert.Equal(before, Blocks(s, "dax1.0"));
@@ -187,7 +187,7 @@ public sealed class ControllerTests : IDisposable
         c ??= new Controller(s, new StateDir(tmp.Path));
         if (abi != AbiProfile.HotplugV3)
         {
-            Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", "unplugged").Code);
+            Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", DeviceState.Unplugged).Code);
         }
 
         if (abi == AbiProfile.NoAttribute)
@@ -200,7 +200,7 @@ public sealed class ControllerTests : IDisposable
         Outcome outcome;
         using (FailOnliningAfter(s, 70))
         {
-            outcome = c.Set("dax1.0", "online_movable");
+            outcome = c.Set("dax1.0", DeviceState.OnlineMovable);
         }
 
         Assert.Equal(OutcomeCode.RolledBack, outcome.Code);
@@ -217,12 +217,12 @@ public sealed class ControllerTests : IDisposable
         Outcome outcome;
         using (FailOnliningAfter(s, 80))
         {
-            outcome = c.Set("dax1.0", "online_movable");
+            outcome = c.Set("dax1.0", DeviceState.OnlineMovable);
         }
 
         Assert.Equal(OutcomeCode.RolledBack, outcome.Code);
         Assert.Contains("the kernel reported success but the device is mixed", outcome.Message);
-        Assert.Equal("unplugged", Discover.Device(s, "dax1.0")!.State);
+        Assert.Equal("unplugged", Discover.Device(s, "dax1.0")!.State.Name);
     }
 
     [Fact]
@@ -231,12 +231,12 @@ public sealed class ControllerTests : IDisposable
         // After one unplug/online cycle v3 holds no resources: the undo unplug removes nothing, exit 3 says where.
         var s = V3Unplugged();
         var c = new Controller(s, new StateDir(tmp.Path));
-        Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", "online_movable").Code);
-        Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", "unplugged").Code);
+        Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", DeviceState.OnlineMovable).Code);
+        Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", DeviceState.Unplugged).Code);
         Outcome outcome;
         using (FailOnliningAfter(s, 80))
         {
-            outcome = c.Set("dax1.0", "online_movable");
+            outcome = c.Set("dax1.0", DeviceState.OnlineMovable);
         }
 
         Assert.Equal(OutcomeCode.Stranded, outcome.Code);
@@ -244,7 +244,7 @@ public sealed class ControllerTests : IDisposable
         Assert.Contains("memory1024-1087 online (Movable)", outcome.Message);
         // What could not be put back keeps its journal: nothing else starts until recover has looked at it.
         Assert.Contains("the journal stays", outcome.Message);
-        Assert.Contains("run 'daxplug recover' first", c.Set("dax0.0", "online").Message);
+        Assert.Contains("run 'daxplug recover' first", c.Set("dax0.0", DeviceState.Online).Message);
     }
 
     [Fact]
@@ -260,7 +260,7 @@ public sealed class ControllerTests : IDisposable
                 s.Poke("/sys/devices/system/memory/memory1024/state", "online_kernel");
             }
         };
-        var outcome = c.Set("dax1.0", "unplugged");
+        var outcome = c.Set("dax1.0", DeviceState.Unplugged);
         s.AfterWrite = null;
         Assert.Equal(OutcomeCode.RolledBack, outcome.Code);
         Assert.Contains("another controller", outcome.Message);
@@ -281,7 +281,7 @@ public sealed class ControllerTests : IDisposable
                 throw new OperationCanceledException("killed");
             }
         };
-        Assert.Throws<OperationCanceledException>(() => new Controller(s, state).Set("dax1.0", "unplugged"));
+        Assert.Throws<OperationCanceledException>(() => new Controller(s, state).Set("dax1.0", DeviceState.Unplugged));
         s.AfterWrite = null;
         Assert.NotNull(state.Journal(s).Read());
         Assert.NotEqual(before, Blocks(s, "dax1.0"));
@@ -302,7 +302,7 @@ public sealed class ControllerTests : IDisposable
         Assert.Equal([1024L, 1215L], new[] { dev.Blocks[0].Id, dev.Blocks[^1].Id });
         Assert.Equal(2, dev.Mappings.Count);
         Assert.Equal(AttributeKind.Hotplug, dev.Attribute!.Kind);
-        Assert.Equal("offline", dev.State);
+        Assert.Equal("offline", dev.State.Name);
         Assert.Equal(AttributeKind.State, Discover.Device(TestSysfs.Boot(AbiProfile.StateV7), "dax1.0")!.Attribute!.Kind);
         Assert.Null(Discover.Device(TestSysfs.Boot(AbiProfile.NoAttribute), "dax1.0")!.Attribute);
     }

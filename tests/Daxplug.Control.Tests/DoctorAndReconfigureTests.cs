@@ -68,9 +68,9 @@ public sealed class DoctorAndReconfigureTests : IDisposable
         var s = TestSysfs.Boot(abi);
         var c = new Controller(s, new StateDir(tmp.Path));
         var r = new Reconfigure(s, c);
-        Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", "online_movable").Code);
+        Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", DeviceState.OnlineMovable).Code);
         Assert.Equal(OutcomeCode.RolledBack, r.ToDevdax("dax1.0", force: false).Code);
-        Assert.Equal("online_movable", Discover.Device(s, "dax1.0")!.State);
+        Assert.Equal("online_movable", Discover.Device(s, "dax1.0")!.State.Name);
 
         Assert.Equal(OutcomeCode.Done, r.ToDevdax("dax1.0", force: true).Code);
         var dev = Discover.Device(s, "dax1.0")!;

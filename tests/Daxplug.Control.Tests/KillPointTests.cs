@@ -34,7 +34,7 @@ public sealed class KillPointTests : IDisposable
         var before = Blocks(s);
 
         // How many writes the whole transaction makes, so that the kill points span all of it.
-        int writes = Writes(s, () => Assert.Equal(OutcomeCode.Done, controller.Set(Device, to).Code));
+        int writes = Writes(s, () => Assert.Equal(OutcomeCode.Done, controller.Set(Device, DeviceState.Parse(to)!).Code));
         Assert.True(writes >= 8192, $"{writes} writes");
         var after = Blocks(s);
         var points = Enumerable.Range(0, PointsPerTransition).Select(i => 1 + (int)((long)(writes - 1) * i / (PointsPerTransition - 1))).ToList();
@@ -44,12 +44,12 @@ public sealed class KillPointTests : IDisposable
         {
             Assert.Equal(OutcomeCode.Done, Bring(s, controller, from).Code);
             Assert.Equal(before, Blocks(s));
-            KillAt(s, point, () => controller.Set(Device, to));
+            KillAt(s, point, () => controller.Set(Device, DeviceState.Parse(to)!));
             var split = Blocks(s);
             Assert.NotNull(dir.Journal(s).Read());
 
             // Another set, with any target, refuses: nothing changes and the journal stays.
-            var other = controller.Set(Device, to == "unplugged" ? "online" : "unplugged");
+            var other = controller.Set(Device, DeviceState.Parse(to == "unplugged" ? "online" : "unplugged")!);
             Assert.Equal(OutcomeCode.RolledBack, other.Code);
             Assert.Contains("run 'daxplug recover' first", other.Message);
             Assert.Equal(split, Blocks(s));
@@ -78,11 +78,11 @@ public sealed class KillPointTests : IDisposable
         var s = TestSysfs.Boot(abi, machine: "tib");
         var dir = new StateDir(tmp.Path);
         var controller = new Controller(s, dir);
-        Assert.Equal(OutcomeCode.Done, controller.Set(Device, "online_movable").Code);
+        Assert.Equal(OutcomeCode.Done, controller.Set(Device, DeviceState.OnlineMovable).Code);
         var before = Blocks(s);
         foreach (var (first, second) in new[] { (4000, 1), (4000, 2000), (8000, 4000), (8000, 7999), (100, 50) })
         {
-            KillAt(s, first, () => controller.Set(Device, "unplugged"));
+            KillAt(s, first, () => controller.Set(Device, DeviceState.Unplugged));
             KillAt(s, second, () => controller.Recover());
             Assert.NotNull(dir.Journal(s).Read());
             var outcome = controller.Recover();
@@ -106,12 +106,12 @@ public sealed class KillPointTests : IDisposable
         {
             // "online" is already true of a device online in ZONE_MOVABLE: unplug it first, to come back in the
             // kernel's zone.
-            controller.Set(Device, "unplugged");
+            controller.Set(Device, DeviceState.Unplugged);
         }
 
         if (state != "offline")
         {
-            return controller.Set(Device, state);
+            return controller.Set(Device, DeviceState.Parse(state)!);
         }
 
         foreach (var b in Discover.Device(s, Device)!.Blocks.Where(b => b.Online))
@@ -119,7 +119,7 @@ public sealed class KillPointTests : IDisposable
             s.Poke($"/sys/devices/system/memory/memory{b.Id}/state", "offline");
         }
 
-        return new Outcome(Discover.Device(s, Device)!.State == "offline" ? OutcomeCode.Done : OutcomeCode.Stranded, "offline by hand", []);
+        return new Outcome(Discover.Device(s, Device)!.State == DeviceState.Offline ? OutcomeCode.Done : OutcomeCode.Stranded, "offline by hand", []);
     }
 
     private static int Writes(TestSysfs s, Action action)

@@ -27,7 +27,7 @@ public sealed class PolicyTests : IDisposable
             mode = devdax
             """, "p.conf", warnings);
         Assert.Equal(2, rules.Count);
-        Assert.Equal((3, 16UL << 30, "online_movable"), (rules[0].TargetNode!.Value, rules[0].Size!.Value, rules[0].State!));
+        Assert.Equal((3, 16UL << 30, "online_movable"), (rules[0].TargetNode!.Value, rules[0].Size!.Value, rules[0].State!.Name));
         Assert.Equal(("dax0.*", "devdax"), (rules[1].Name!, rules[1].Mode!));
         Assert.Equal("p.conf:7", rules[1].Source);
 
@@ -59,7 +59,7 @@ public sealed class PolicyTests : IDisposable
         var apply = new Apply(s, new Controller(s, new StateDir(tmp.Path)));
         var first = apply.Run(rules);
         Assert.All(first, r => Assert.Equal(OutcomeCode.Done, r.Outcome.Code));
-        Assert.Equal("online_movable", Discover.Device(s, "dax1.0")!.State);
+        Assert.Equal("online_movable", Discover.Device(s, "dax1.0")!.State.Name);
         Assert.Equal("device_dax", Discover.Device(s, "dax0.0")!.Driver);
         int writes = s.Writes;
         var second = apply.Run(rules);

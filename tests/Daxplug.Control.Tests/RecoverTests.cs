@@ -38,7 +38,7 @@ public sealed class RecoverTests : IDisposable
         var s = TestSysfs.Boot(AbiProfile.NoAttribute, machine: "tib");
         var dir = new StateDir(tmp.Path);
         var c = new Controller(s, dir);
-        Assert.Equal(OutcomeCode.Done, c.Set("dax0.0", "online_movable").Code);
+        Assert.Equal(OutcomeCode.Done, c.Set("dax0.0", DeviceState.OnlineMovable).Code);
         s.AfterWrite = (path, _) =>
         {
             if (path.EndsWith("/kmem/unbind", StringComparison.Ordinal))
@@ -46,7 +46,7 @@ public sealed class RecoverTests : IDisposable
                 throw new OperationCanceledException("killed");
             }
         };
-        Assert.Throws<OperationCanceledException>(() => c.Set("dax0.0", "unplugged"));
+        Assert.Throws<OperationCanceledException>(() => c.Set("dax0.0", DeviceState.Unplugged));
         s.AfterWrite = null;
 
         var outcome = c.Recover();
@@ -65,7 +65,7 @@ public sealed class RecoverTests : IDisposable
         var dir = new StateDir(tmp.Path);
         var c = new Controller(s, dir);
         var blocks = Discover.Device(s, "dax0.0")!.Blocks.Select(b => new BlockSnapshot(b.Id, true, "Normal")).ToList();
-        Assert.Equal(OutcomeCode.Done, c.Set("dax0.0", "unplugged").Code);
+        Assert.Equal(OutcomeCode.Done, c.Set("dax0.0", DeviceState.Unplugged).Code);
         dir.Journal(s).Write(new JournalRecord(s.Describe, "dax0.0", "online_movable", DateTimeOffset.UtcNow, blocks));
         int writes = s.Writes;
         var outcome = c.Recover();
@@ -85,7 +85,7 @@ public sealed class RecoverTests : IDisposable
         Directory.CreateDirectory(tmp.Path);
         File.WriteAllText(path, "{\"sysfs\": \"test-model\", \"device\": \"dax0.0\", \"target\": \"online\", \"started\": \"2026-12-03T00:00:00Z\", \"blocks\": [{\"id\": 5, \"online\": true, \"zone\": null}]}");
         var c = new Controller(s, dir);
-        foreach (var outcome in new[] { c.Set("dax1.0", "online_movable"), c.Recover(), new Controller(s, dir) { RecoverFirst = true }.Set("dax1.0", "online") })
+        foreach (var outcome in new[] { c.Set("dax1.0", DeviceState.OnlineMovable), c.Recover(), new Controller(s, dir) { RecoverFirst = true }.Set("dax1.0", DeviceState.Online) })
         {
             Assert.Equal(OutcomeCode.RolledBack, outcome.Code);
             Assert.StartsWith($"{path}: blocks[0]: an online block needs a zone", outcome.Message.Replace("--recover: ", ""));
@@ -102,7 +102,7 @@ public sealed class RecoverTests : IDisposable
         var s = TestSysfs.Boot(AbiProfile.NoAttribute);
         var dir = new StateDir(tmp.Path);
         var c = new Controller(s, dir);
-        Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", "online_movable").Code);
+        Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", DeviceState.OnlineMovable).Code);
         var before = Blocks(s, "dax1.0");
         s.AfterWrite = (path, _) =>
         {
@@ -111,12 +111,12 @@ public sealed class RecoverTests : IDisposable
                 throw new OperationCanceledException("killed");
             }
         };
-        Assert.Throws<OperationCanceledException>(() => c.Set("dax1.0", "unplugged"));
+        Assert.Throws<OperationCanceledException>(() => c.Set("dax1.0", DeviceState.Unplugged));
         s.AfterWrite = null;
         Assert.Contains("an interrupted 'set dax1.0 unplugged'", c.PendingNote()!.What);
-        Assert.Equal(OutcomeCode.RolledBack, c.Set("dax0.0", "online_movable").Code);
+        Assert.Equal(OutcomeCode.RolledBack, c.Set("dax0.0", DeviceState.OnlineMovable).Code);
 
-        var outcome = new Controller(s, dir) { RecoverFirst = true }.Set("dax0.0", "online_movable");
+        var outcome = new Controller(s, dir) { RecoverFirst = true }.Set("dax0.0", DeviceState.OnlineMovable);
         Assert.Equal(OutcomeCode.Done, outcome.Code);
         Assert.Equal("dax1.0: rolled back the interrupted 'set dax1.0 unplugged' (73 block(s) restored); now online_movable\ndax0.0: offline -> online_movable", outcome.Message);
         Assert.Equal(before, Blocks(s, "dax1.0"));
@@ -129,7 +129,7 @@ public sealed class RecoverTests : IDisposable
         var s = TestSysfs.Boot(AbiProfile.NoAttribute);
         var dir = new StateDir(tmp.Path);
         var c = new Controller(s, dir);
-        Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", "online_movable").Code);
+        Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", DeviceState.OnlineMovable).Code);
         s.AfterWrite = (path, _) =>
         {
             if (path.EndsWith("memory1030/state", StringComparison.Ordinal))
@@ -137,7 +137,7 @@ public sealed class RecoverTests : IDisposable
                 throw new OperationCanceledException("killed");
             }
         };
-        Assert.Throws<OperationCanceledException>(() => c.Set("dax1.0", "unplugged"));
+        Assert.Throws<OperationCanceledException>(() => c.Set("dax1.0", DeviceState.Unplugged));
         // A udev-style agent offlines memory1024 again right after recover onlines it.
         s.AfterWrite = (path, value) =>
         {
@@ -152,7 +152,7 @@ public sealed class RecoverTests : IDisposable
         Assert.Contains("memory1024: offline after restoring it (was online (Movable))", outcome.Message);
         Assert.NotNull(dir.Journal(s).Read());
         Assert.Equal(OutcomeCode.Done, c.Recover().Code);
-        Assert.Equal("online_movable", Discover.Device(s, "dax1.0")!.State);
+        Assert.Equal("online_movable", Discover.Device(s, "dax1.0")!.State.Name);
     }
 
     [Theory]
@@ -163,11 +163,11 @@ public sealed class RecoverTests : IDisposable
         var s = TestSysfs.Boot(AbiProfile.NoAttribute);
         var dir = new StateDir(tmp.Path);
         var c = new Controller(s, dir);
-        Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", "online_movable").Code);
+        Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", DeviceState.OnlineMovable).Code);
         dir.Journal(s).Write(new JournalRecord(s.Describe, "dax1.0", target, DateTimeOffset.UtcNow, []));
         int writes = s.Writes;
         var outcome = c.Recover();
-        Assert.Equal("online_movable", Discover.Device(s, "dax1.0")!.State);
+        Assert.Equal("online_movable", Discover.Device(s, "dax1.0")!.State.Name);
         Assert.Equal(writes, s.Writes);
         if (target == "unplugged")
         {
@@ -203,9 +203,9 @@ public sealed class RecoverTests : IDisposable
     {
         var s = TestSysfs.Boot(AbiProfile.NoAttribute);
         var c = new Controller(s, new StateDir(tmp.Path));
-        Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", "online_movable").Code);
-        Assert.Equal("dax1.0: already online_movable: would do nothing", c.Plan("dax1.0", "online_movable").Message);
-        Assert.Equal("dax1.0: online_movable -> unplugged: would offline 128 block(s), then unbind dax1.0 from kmem", c.Plan("dax1.0", "unplugged").Message);
+        Assert.Equal(OutcomeCode.Done, c.Set("dax1.0", DeviceState.OnlineMovable).Code);
+        Assert.Equal("dax1.0: already online_movable: would do nothing", c.Plan("dax1.0", DeviceState.OnlineMovable).Message);
+        Assert.Equal("dax1.0: online_movable -> unplugged: would offline 128 block(s), then unbind dax1.0 from kmem", c.Plan("dax1.0", DeviceState.Unplugged).Message);
     }
 
     [Fact]
@@ -214,8 +214,8 @@ public sealed class RecoverTests : IDisposable
         // Item 5 of issue 14: a set that waited for another daxplug's unplug must look at the device again.
         var s = TestSysfs.Boot(AbiProfile.NoAttribute);
         var c = new Controller(s, new StateDir(tmp.Path));
-        Assert.Equal(OutcomeCode.Done, c.Set("dax0.0", "unplugged").Code);
-        var outcome = c.Set("dax0.0", "online_movable");
+        Assert.Equal(OutcomeCode.Done, c.Set("dax0.0", DeviceState.Unplugged).Code);
+        var outcome = c.Set("dax0.0", DeviceState.OnlineMovable);
         Assert.Equal(OutcomeCode.RolledBack, outcome.Code);
         Assert.Contains("not bound to kmem", outcome.Message);
     }

@@ -2,7 +2,7 @@ using static Daxplug.TestKit.TestKernel;
 
 namespace Daxplug.Kernel.Tests;
 
-/// <summary>Regions, devices and drivers of the dax bus (kernel-abi.md §2), on the default machine.</summary>
+/// <summary>Regions, devices and drivers of the dax bus (docs/kernel-abi.md §2), on the default machine.</summary>
 public class DaxBusTests
 {
     private const string Dev0 = "/sys/bus/dax/devices/dax0.0";

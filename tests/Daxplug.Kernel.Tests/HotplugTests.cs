@@ -4,7 +4,7 @@ using static Daxplug.TestKit.TestKernel;
 
 namespace Daxplug.Kernel.Tests;
 
-/// <summary>add_memory_driver_managed, remove_memory, offline_and_remove_memory (kernel-abi.md §1.6).</summary>
+/// <summary>add_memory_driver_managed, remove_memory, offline_and_remove_memory (docs/kernel-abi.md §1.6).</summary>
 public class HotplugTests
 {
     private const ulong GiB = 1UL << 30;

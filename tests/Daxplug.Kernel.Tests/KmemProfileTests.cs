@@ -4,7 +4,7 @@ using static Daxplug.TestKit.TestKernel;
 
 namespace Daxplug.Kernel.Tests;
 
-/// <summary>kmem probe/remove and the atomic attribute in each ABI profile (series.md §2, kernel-abi.md §2.6).</summary>
+/// <summary>kmem probe/remove and the atomic attribute in each ABI profile (docs/kernel-abi.md §2.6, §6).</summary>
 public class KmemProfileTests
 {
     private const string Kmem = "/sys/bus/dax/drivers/kmem";

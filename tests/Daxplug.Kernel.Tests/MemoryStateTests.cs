@@ -3,7 +3,7 @@ using static Daxplug.TestKit.TestKernel;
 
 namespace Daxplug.Kernel.Tests;
 
-/// <summary>Every row of kernel-abi.md §1.3, through the sysfs text surface.</summary>
+/// <summary>Every row of docs/kernel-abi.md §1.3, through the sysfs text surface.</summary>
 public class MemoryStateTests
 {
     [Theory]

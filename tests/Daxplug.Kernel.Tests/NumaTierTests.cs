@@ -5,7 +5,7 @@ using static Daxplug.TestKit.TestKernel;
 
 namespace Daxplug.Kernel.Tests;
 
-/// <summary>Node masks, node directories and memory tiers (kernel-abi.md §3, §4).</summary>
+/// <summary>Node masks, node directories and memory tiers (docs/kernel-abi.md §3, §4).</summary>
 public class NumaTierTests
 {
     private const ulong GiB = 1UL << 30;

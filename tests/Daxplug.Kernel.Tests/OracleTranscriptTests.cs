@@ -6,7 +6,7 @@ using Daxplug.Sim.Machines;
 namespace Daxplug.Kernel.Tests;
 
 /// <summary>
-/// Golden data from real kernels (Debian 6.18.15 and 6.12.107 under QEMU, reference/oracle-transcripts): every
+/// Golden data from real kernels (Debian 6.18.15 and 6.12.107 under QEMU, docs/oracle.md "Golden data for the unit tests"): every
 /// write the guest's script made after the dax modules loaded is replayed on the "qemu" machine (mainline
 /// profile), and every value the guest read — files, block summaries, tiers, the driver link — must read the same
 /// in the model. The two kernels differ only in what the machine says: the dax char major and where the kernel

@@ -4,7 +4,7 @@ using static Daxplug.TestKit.TestKernel;
 
 namespace Daxplug.Kernel.Tests;
 
-/// <summary>Zone choice and spans (kernel-abi.md §1.4).</summary>
+/// <summary>Zone choice and spans (docs/kernel-abi.md §1.4).</summary>
 public class ZoneTests
 {
     private const ulong GiB = 1UL << 30;

@@ -105,24 +105,24 @@ internal sealed class SharedOptions
     {
         var state = new Argument<DeviceState>("state")
         {
-            Description = $"{string.Join(" | ", DeviceStates.TargetNames)} (not offline: the half-way state of a per-block " +
+            Description = $"{string.Join(" | ", DeviceState.TargetNames)} (not offline: the half-way state of a per-block " +
                           "transition, which 7.3's attribute shows but refuses to be written; unplug to take the memory away)",
             CustomParser = r =>
             {
                 var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-                if (DeviceStates.Parse(text) is { } s && s.IsTarget())
+                if (DeviceState.Parse(text) is { IsTarget: true } s)
                 {
                     return s;
                 }
 
-                r.AddError($"state: '{text}' is not a target (one of: {string.Join(", ", DeviceStates.TargetNames)})");
-                return default;
+                r.AddError($"state: '{text}' is not a target (one of: {string.Join(", ", DeviceState.TargetNames)})");
+                return DeviceState.Unplugged;
             },
         };
 
         // The targets' names, not the enum's member names that System.CommandLine offers by itself.
         state.CompletionSources.Clear();
-        state.CompletionSources.Add(DeviceStates.TargetNames.ToArray());
+        state.CompletionSources.Add(DeviceState.TargetNames.ToArray());
         return state;
     }
 

@@ -28,11 +28,11 @@ internal static class SetVerb
 
         set.SetAction(r =>
         {
-            var (name, target) = (r.GetValue(device)!, r.GetValue(state));
+            var (name, target) = (r.GetValue(device)!, r.GetValue(state)!);
             if (r.GetValue(o.DryRun))
             {
                 using var look = o.Target.Open(r);
-                var plan = look.Controller().Plan(name, target.Name());
+                var plan = look.Controller().Plan(name, target);
                 if (plan.Code == OutcomeCode.Done && look.Controller().PendingNote() is { } pending)
                 {
                     plan = plan with { Message = $"{plan.Message}; but {pending.What}" };
@@ -42,8 +42,8 @@ internal static class SetVerb
             }
 
             using var t = o.Target.Open(r, writes: true);
-            OutcomeReport.Confirm(t.Sysfs, r.GetValue(o.Yes), $"set {name} {target.Name()}");
-            return OutcomeReport.Print(t.Controller(r.GetValue(o.Recover)).Set(name, target.Name()));
+            OutcomeReport.Confirm(t.Sysfs, r.GetValue(o.Yes), $"set {name} {target}");
+            return OutcomeReport.Print(t.Controller(r.GetValue(o.Recover)).Set(name, target));
         });
         return set;
     }

@@ -1,3 +1,5 @@
+using Daxplug.Control.Transitions;
+
 namespace Daxplug.Control.Discovery;
 
 /// <summary>A memory block as the controller sees it: sysfs state and zones, its node.</summary>
@@ -31,13 +33,7 @@ public sealed record AttributeInfo(AttributeKind Kind, string Value)
     public string File => Kind == AttributeKind.Hotplug ? "hotplug" : "state";
 
     /// <summary>The word this revision accepts for a target state, or null if it has none.</summary>
-    public string? WordFor(string target) => (Kind, target) switch
-    {
-        (AttributeKind.Hotplug, "unplugged") => "unplug",
-        (AttributeKind.Hotplug, "online_kernel") => null,
-        (_, "unplugged" or "online" or "online_kernel" or "online_movable") => target,
-        _ => null,
-    };
+    public string? WordFor(DeviceState target) => AttributeWords.For(Kind, target);
 }
 
 /// <summary>A dax region.</summary>
@@ -62,10 +58,10 @@ public sealed record DeviceInfo(
     public int OnlineBlocks => Blocks.Count(b => b.Online);
 
     /// <summary>The device's state in the controller's vocabulary, from the blocks.</summary>
-    public string State => Blocks.Count == 0 ? "unplugged"
-        : Blocks.Any(b => !b.Online) ? (Blocks.All(b => !b.Online) ? "offline" : "mixed")
-        : Blocks.All(b => b.Zone == "Movable") ? "online_movable"
-        : Blocks.All(b => b.Zone != "Movable") ? "online_kernel" : "online";
+    public DeviceState State => Blocks.Count == 0 ? DeviceState.Unplugged
+        : Blocks.Any(b => !b.Online) ? (Blocks.All(b => !b.Online) ? DeviceState.Offline : DeviceState.Mixed)
+        : Blocks.All(b => b.Zone == "Movable") ? DeviceState.OnlineMovable
+        : Blocks.All(b => b.Zone != "Movable") ? DeviceState.OnlineKernel : DeviceState.Online;
 
     /// <summary>The zones of the online blocks, distinct, in order of first appearance.</summary>
     public IReadOnlyList<string> Zones => Blocks.Where(b => b.Online).Select(b => b.Zone!).Distinct().ToList();

@@ -4,7 +4,7 @@ using Daxplug.Control.Sysfs;
 namespace Daxplug.Control.Doctor;
 
 /// <summary>
-/// Finds the competing controllers of device memory before they bite (userland.md §2, §5): udev rules that online
+/// Finds the competing controllers of device memory before they bite (docs/kernel-abi.md §5.3): udev rules that online
 /// memory blocks, the kernel's auto-online policy and its boot parameters, the online policy, daxctl's config-driven
 /// reconfiguration and kdump's restart rule. Reads only; <paramref name="root"/> is "/" on a real machine.
 /// </summary>

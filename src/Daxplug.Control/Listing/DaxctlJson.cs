@@ -108,18 +108,7 @@ public static class DaxctlJson
 
         if (opt.Mappings && d.Mappings.Count > 0)
         {
-            w.WriteStartArray("mappings");
-            foreach (var m in d.Mappings)
-            {
-                w.WriteStartObject();
-                Number(w, "page_offset", m.PageOffset, opt.Human);
-                Number(w, "start", m.Start, opt.Human);
-                Number(w, "end", m.End, opt.Human);
-                Size(w, "size", m.Size, opt.Human);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
+            Mappings(w, d.Mappings, opt.Human);
         }
 
         if (d.Attribute is { } a)
@@ -140,6 +129,23 @@ public static class DaxctlJson
         }
 
         w.WriteEndObject();
+    }
+
+    // daxctl list -M: each mappingN's page offset, start, end and size.
+    private static void Mappings(Utf8JsonWriter w, IReadOnlyList<MappingInfo> mappings, bool human)
+    {
+        w.WriteStartArray("mappings");
+        foreach (var m in mappings)
+        {
+            w.WriteStartObject();
+            Number(w, "page_offset", m.PageOffset, human);
+            Number(w, "start", m.Start, human);
+            Number(w, "end", m.End, human);
+            Size(w, "size", m.Size, human);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
     }
 
     private static void Size(Utf8JsonWriter w, string key, ulong bytes, bool human)

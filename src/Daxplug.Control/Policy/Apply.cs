@@ -39,10 +39,11 @@ public sealed class Apply(ISysfs sysfs, Controller controller)
             {
                 outcome = dev.Driver == "device_dax" ? new Outcome(OutcomeCode.Done, $"{dev.Name}: already devdax", []) : reconfigure.ToDevdaxHeld(dev.Name, force: true);
             }
-            else if (dev.Driver != "kmem" && (rule.Mode == "system-ram" || rule.State is not null and not "unplugged"))
+            else if (dev.Driver != "kmem" && (rule.Mode == "system-ram" || (rule.State is not null && rule.State != DeviceState.Unplugged)))
             {
-                outcome = reconfigure.ToSystemRamHeld(dev.Name, online: rule.State is not (null or "unplugged"), movable: rule.State != "online" && rule.State != "online_kernel", force: true);
-                if (outcome.Code == OutcomeCode.Done && rule.State is "online_kernel")
+                bool online = rule.State is not null && rule.State != DeviceState.Unplugged;
+                outcome = reconfigure.ToSystemRamHeld(dev.Name, online, movable: rule.State != DeviceState.Online && rule.State != DeviceState.OnlineKernel, force: true);
+                if (outcome.Code == OutcomeCode.Done && rule.State == DeviceState.OnlineKernel)
                 {
                     outcome = controller.SetHeld(dev.Name, rule.State);
                 }

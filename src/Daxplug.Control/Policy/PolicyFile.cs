@@ -1,5 +1,6 @@
 using System.Globalization;
 using Daxplug.Control.Files;
+using Daxplug.Control.Transitions;
 
 namespace Daxplug.Control.Policy;
 
@@ -107,7 +108,7 @@ public static class PolicyFile
 
             // online and movable are about system-ram only, as in daxctl.
             yield return new PolicyRule(where, section.Header["reconfigure-device".Length..].Trim(), null, null, null, null, mode,
-                mode == "devdax" || !online ? null : movable ? "online_movable" : "online");
+                mode == "devdax" || !online ? null : movable ? DeviceState.OnlineMovable : DeviceState.Online);
             yield break;
         }
 
@@ -122,13 +123,13 @@ public static class PolicyFile
         }
 
         var deviceMode = Choice(keys, "mode", Modes, source);
-        var state = Choice(keys, "state", Transitions.Controller.Targets, source);
+        var state = DeviceState.Parse(Choice(keys, "state", [.. DeviceState.TargetNames], source));
         if (deviceMode is null && state is null)
         {
             throw new BadFileException(source, "this [device] section sets neither mode nor state: it would change nothing", section.Line);
         }
 
-        if (deviceMode == "devdax" && state is not (null or "unplugged"))
+        if (deviceMode == "devdax" && state is not null && state != DeviceState.Unplugged)
         {
             throw new BadFileException(source, $"state = {state} contradicts mode = devdax (on line {keys["mode"].Line}): a devdax device has no memory online", keys["state"].Line);
         }

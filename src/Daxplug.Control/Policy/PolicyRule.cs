@@ -6,7 +6,7 @@ namespace Daxplug.Control.Policy;
 /// One desired state for the devices a section selects. Selectors (all given must match): name (a glob), region
 /// id, resource (first range start), target node, size; "mode" (system-ram/devdax) and "state" say what to converge to.
 /// </summary>
-public sealed record PolicyRule(string Source, string? Name, int? Region, ulong? Resource, int? TargetNode, ulong? Size, string? Mode, string? State)
+public sealed record PolicyRule(string Source, string? Name, int? Region, ulong? Resource, int? TargetNode, ulong? Size, string? Mode, Transitions.DeviceState? State)
 {
     public bool Matches(DeviceInfo d) =>
         (Name is null || System.IO.Enumeration.FileSystemName.MatchesSimpleExpression(Name, d.Name)) &&

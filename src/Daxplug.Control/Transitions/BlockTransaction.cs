@@ -16,9 +16,9 @@ public sealed class BlockTransaction(ISysfs sysfs, Action<int, int>? progress = 
     /// <summary>The blocks changed so far, in order.</summary>
     public IReadOnlyList<BlockSnapshot> Changed => changed;
 
-    /// <summary>Brings every block to <paramref name="target"/> ("offline", "online", "online_kernel", "online_movable").</summary>
+    /// <summary>Brings every block to <paramref name="target"/> (offline, online, online_kernel or online_movable: the block's own state words).</summary>
     /// <returns>null on success, else why it failed (nothing undone yet).</returns>
-    public string? Apply(IReadOnlyList<BlockInfo> blocks, string target)
+    public string? Apply(IReadOnlyList<BlockInfo> blocks, DeviceState target)
     {
         int done = 0;
         foreach (var b in blocks.OrderBy(b => b.Id))
@@ -32,10 +32,10 @@ public sealed class BlockTransaction(ISysfs sysfs, Action<int, int>? progress = 
                 continue;
             }
 
-            if (before.Online && target != "offline")
+            if (before.Online && target != DeviceState.Offline)
             {
                 // Online in the wrong zone: offline first, then online into the requested one.
-                if (Change(b.Id, before, "offline") is { } err)
+                if (Change(b.Id, before, DeviceState.Offline) is { } err)
                 {
                     return err;
                 }
@@ -122,10 +122,10 @@ public sealed class BlockTransaction(ISysfs sysfs, Action<int, int>? progress = 
         return new BlockSnapshot(id, online, online ? sysfs.ReadValue($"{dir}/valid_zones") : null);
     }
 
-    private string? Change(long id, BlockSnapshot before, string target)
+    private string? Change(long id, BlockSnapshot before, DeviceState target)
     {
         changed.Add(before);
-        Errno rc = Write(id, target);
+        Errno rc = Write(id, target.Name);
         var after = Read(id);
         if (rc != 0)
         {
@@ -144,13 +144,11 @@ public sealed class BlockTransaction(ISysfs sysfs, Action<int, int>? progress = 
     private Errno Write(long id, string value) => sysfs.Write($"{Discover.Memory}/memory{id}/state", value);
 
     /// <summary>Whether a block is in the state a target asks for.</summary>
-    public static bool Satisfies(BlockSnapshot b, string target) => target switch
-    {
-        "offline" => !b.Online,
-        "online_movable" => b.Online && b.Zone == "Movable",
-        "online_kernel" => b.Online && b.Zone != "Movable",
-        _ => b.Online,
-    };
+    public static bool Satisfies(BlockSnapshot b, DeviceState target) =>
+        target == DeviceState.Offline ? !b.Online
+        : target == DeviceState.OnlineMovable ? b.Online && b.Zone == "Movable"
+        : target == DeviceState.OnlineKernel ? b.Online && b.Zone != "Movable"
+        : b.Online;
 
     public static string Describe(bool online, string? zone) => online ? $"online ({zone})" : "offline";
 }

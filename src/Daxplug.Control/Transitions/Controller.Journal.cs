@@ -141,7 +141,7 @@ public sealed partial class Controller
                                                         $"not acting on it: {BadJournalAdvice}", []);
         }
 
-        if (Matches(dev, journal.Target))
+        if (Matches(dev, journal.TargetState!))
         {
             Journal.Clear();
             return new Outcome(OutcomeCode.Done, $"{dev.Name}: {what} had completed; now {dev.State}; journal removed", []);
@@ -151,8 +151,8 @@ public sealed partial class Controller
         // completed. A journal that no transaction could have written gives no reason to do anything.
         var present = dev.Blocks.Select(b => b.Id).ToHashSet();
         bool gone = journal.Blocks.Any(b => !present.Contains(b.Id)), plugged = journal.Blocks.Count == 0 && dev.Blocks.Count > 0;
-        var inconsistent = journal.Blocks.Count == 0 && journal.Target == "unplugged" ? "an unplug of a device that had no blocks"
-            : gone && journal.Target != "unplugged" && dev.Attribute is null ? $"blocks gone, which '{journal.Command}' does not do without the kernel's attribute"
+        var inconsistent = journal.Blocks.Count == 0 && journal.TargetState == DeviceState.Unplugged ? "an unplug of a device that had no blocks"
+            : gone && journal.TargetState != DeviceState.Unplugged && dev.Attribute is null ? $"blocks gone, which '{journal.Command}' does not do without the kernel's attribute"
             : null;
         if (inconsistent is not null)
         {
@@ -161,7 +161,7 @@ public sealed partial class Controller
 
         if (gone || plugged)
         {
-            var forward = SetHeld(dev.Name, journal.Target, journal: false);
+            var forward = SetHeld(dev.Name, journal.TargetState!, journal: false);
             if (forward.Code != OutcomeCode.Done)
             {
                 return forward with { Code = OutcomeCode.Stranded, Message = $"could not complete {what}: {forward.Message}; the journal stays ({Journal.Path})" };
@@ -171,6 +171,12 @@ public sealed partial class Controller
             return new Outcome(OutcomeCode.Done, $"{dev.Name}: completed {what}; now {Get(dev.Name).State}", forward.Steps);
         }
 
+        return RollBack(dev, journal, what);
+    }
+
+    // Recover's usual case: every block put back as the journal says it was, and read back to be sure.
+    private Outcome RollBack(DeviceInfo dev, JournalRecord journal, string what)
+    {
         var txn = new BlockTransaction(sysfs, progress);
         var failed = txn.Restore(journal.Blocks);
         if (failed.Count > 0)

@@ -12,13 +12,11 @@ namespace Daxplug.Control.Transitions;
 /// </summary>
 public sealed partial class Controller(ISysfs sysfs, StateDir stateDir, Action<int, int>? progress = null)
 {
-    public static readonly string[] Targets = ["unplugged", "online", "online_kernel", "online_movable"];
-
     /// <summary>Recover an interrupted transaction first instead of refusing to start (--recover).</summary>
     public bool RecoverFirst { get; init; }
 
     /// <summary>What "set" would do, without doing it.</summary>
-    public Outcome Plan(string device, string target)
+    public Outcome Plan(string device, DeviceState target)
     {
         if (Validate(device, target) is { } bad)
         {
@@ -32,8 +30,8 @@ public sealed partial class Controller(ISysfs sysfs, StateDir stateDir, Action<i
         }
 
         var how = dev.Attribute is { } a
-            ? $"write '{a.WordFor(target) ?? "?"}' to {dev.SysPath}/{a.File}" + (target == "unplugged" ? " after offlining its blocks one by one" : "")
-            : target == "unplugged" ? $"offline {dev.OnlineBlocks} block(s), then unbind {dev.Name} from kmem"
+            ? $"write '{a.WordFor(target) ?? "?"}' to {dev.SysPath}/{a.File}" + (target == DeviceState.Unplugged ? " after offlining its blocks one by one" : "")
+            : target == DeviceState.Unplugged ? $"offline {dev.OnlineBlocks} block(s), then unbind {dev.Name} from kmem"
             : $"bring {dev.Blocks.Count(b => !BlockTransaction.Satisfies(new BlockSnapshot(b.Id, b.Online, b.Zone), target))} of {dev.Blocks.Count} block(s) to {target}";
         return new Outcome(OutcomeCode.Done, $"{dev.Name}: {dev.State} -> {target}: would {how}", []) { Note = PinNote(dev, target) };
     }
@@ -41,11 +39,11 @@ public sealed partial class Controller(ISysfs sysfs, StateDir stateDir, Action<i
     // The first block of a memoryless node onlined into a kernel zone holds the kswapd and kcompactd that
     // online_pages() starts for the node (allocated on it; the 7.3 oracle's 11-13): it cannot go offline again
     // until reboot, so the device can then neither be unplugged nor moved to ZONE_MOVABLE. Said before it happens.
-    private string? PinNote(DeviceInfo dev, string target)
+    private string? PinNote(DeviceInfo dev, DeviceState target)
     {
         // "online" takes the zone valid_zones names first for an offline block.
-        bool kernelZone = target == "online_kernel"
-            || (target == "online" && dev.Blocks.FirstOrDefault(b => !b.Online) is { } first
+        bool kernelZone = target == DeviceState.OnlineKernel
+            || (target == DeviceState.Online && dev.Blocks.FirstOrDefault(b => !b.Online) is { } first
                 && sysfs.ReadValue($"{Discover.Memory}/memory{first.Id}/valid_zones") is { } zones && !zones.StartsWith("Movable", StringComparison.Ordinal));
         if (!kernelZone || dev.OnlineBlocks > 0 || Discover.NodeHasOnlineMemory(sysfs, dev.TargetNode))
         {
@@ -55,7 +53,7 @@ public sealed partial class Controller(ISysfs sysfs, StateDir stateDir, Action<i
         return $"node{dev.TargetNode} has no memory online: the first block onlined into a kernel zone will hold its kswapd and cannot be offlined until reboot (online_movable avoids it)";
     }
 
-    public Outcome Set(string device, string target)
+    public Outcome Set(string device, DeviceState target)
     {
         using var held = Hold(out var refusal, out var recovered);
         return held is null ? refusal! : After(recovered, SetHeld(device, target));
@@ -63,7 +61,7 @@ public sealed partial class Controller(ISysfs sysfs, StateDir stateDir, Action<i
 
     /// <summary>A set under the lock the caller holds; <paramref name="journal"/> false when recover completes an
     /// interrupted transaction (whose own journal stays until the device is whole).</summary>
-    internal Outcome SetHeld(string device, string target, bool journal = true)
+    internal Outcome SetHeld(string device, DeviceState target, bool journal = true)
     {
         if (Validate(device, target) is { } bad)
         {
@@ -85,7 +83,7 @@ public sealed partial class Controller(ISysfs sysfs, StateDir stateDir, Action<i
         var note = PinNote(dev, target);
         if (journal)
         {
-            Journal.Write(new JournalRecord(sysfs.Describe, dev.Name, target, DateTimeOffset.UtcNow,
+            Journal.Write(new JournalRecord(sysfs.Describe, dev.Name, target.Name, DateTimeOffset.UtcNow,
                 dev.Blocks.Select(b => new BlockSnapshot(b.Id, b.Online, b.Zone)).ToList()));
         }
 
@@ -115,11 +113,11 @@ public sealed partial class Controller(ISysfs sysfs, StateDir stateDir, Action<i
         return outcome.Code == OutcomeCode.Done ? outcome with { Note = note } : outcome;
     }
 
-    private Outcome? Validate(string device, string target)
+    private Outcome? Validate(string device, DeviceState target)
     {
-        if (!Targets.Contains(target))
+        if (!target.IsTarget)
         {
-            return Outcome.Usage($"unknown state '{target}' (one of: {string.Join(", ", Targets)})");
+            return Outcome.Usage($"'{target}' is not a target (one of: {string.Join(", ", DeviceState.TargetNames)})");
         }
 
         if (!Discover.IsDeviceName(device))
@@ -133,7 +131,7 @@ public sealed partial class Controller(ISysfs sysfs, StateDir stateDir, Action<i
             return Outcome.Usage($"no dax device '{device}' in {sysfs.Describe}");
         }
 
-        if (dev.Driver != "kmem" && !(target == "unplugged" && Get(device).Blocks.Count == 0))
+        if (dev.Driver != "kmem" && !(target == DeviceState.Unplugged && Get(device).Blocks.Count == 0))
         {
             return new Outcome(OutcomeCode.RolledBack, $"{dev.Name} is not bound to kmem ({dev.Driver ?? "no driver"}); use 'daxplug reconfigure {dev.Name} --mode system-ram' first; nothing changed", []);
         }
@@ -152,21 +150,19 @@ public sealed partial class Controller(ISysfs sysfs, StateDir stateDir, Action<i
     /// <summary>The device went away under a transaction (its verdict cannot be read back).</summary>
     private sealed class DeviceGoneException(string message) : IOException(message);
 
-    private static bool Matches(DeviceInfo dev, string target) => target switch
-    {
-        "unplugged" => dev.Blocks.Count == 0,
-        "online" => dev.Blocks.Count > 0 && dev.OnlineBlocks == dev.Blocks.Count,
-        _ => dev.State == target,
-    };
+    private static bool Matches(DeviceInfo dev, DeviceState target) =>
+        target == DeviceState.Unplugged ? dev.Blocks.Count == 0
+        : target == DeviceState.Online ? dev.Blocks.Count > 0 && dev.OnlineBlocks == dev.Blocks.Count
+        : dev.State == target;
 
-    private Outcome WithAttribute(DeviceInfo dev, string target)
+    private Outcome WithAttribute(DeviceInfo dev, DeviceState target)
     {
         var steps = new List<string>();
         var before = dev.State;
         if (dev.Blocks.Count > 0)
         {
             var unplug = Unplug(dev, steps);
-            if (unplug is not null || target == "unplugged")
+            if (unplug is not null || target == DeviceState.Unplugged)
             {
                 return unplug ?? Verify(dev, before, target, steps);
             }
@@ -186,7 +182,7 @@ public sealed partial class Controller(ISysfs sysfs, StateDir stateDir, Action<i
         if (!Matches(after, target))
         {
             // The kernel said yes but the device is not there (v3 ignores later ranges' failures): undo it.
-            sysfs.Write($"{dev.SysPath}/{a.File}", a.WordFor("unplugged")!);
+            sysfs.Write($"{dev.SysPath}/{a.File}", a.WordFor(DeviceState.Unplugged)!);
             return Restore(dev, before, steps, $"the kernel reported success but the device is {after.State} ({after.OnlineBlocks}/{after.Blocks.Count} blocks online)");
         }
 
@@ -197,7 +193,7 @@ public sealed partial class Controller(ISysfs sysfs, StateDir stateDir, Action<i
     private Outcome? Unplug(DeviceInfo dev, List<string> steps)
     {
         var txn = new BlockTransaction(sysfs, progress);
-        var error = txn.Apply(dev.Blocks, "offline");
+        var error = txn.Apply(dev.Blocks, DeviceState.Offline);
         steps.AddRange(txn.Steps);
         if (error is not null)
         {
@@ -205,8 +201,8 @@ public sealed partial class Controller(ISysfs sysfs, StateDir stateDir, Action<i
         }
 
         var a = dev.Attribute!;
-        Errno rc = sysfs.Write($"{dev.SysPath}/{a.File}", a.WordFor("unplugged")!);
-        steps.Add($"{a.File} <- {a.WordFor("unplugged")}{(rc == 0 ? "" : ": " + ErrnoText.Describe(rc))}");
+        Errno rc = sysfs.Write($"{dev.SysPath}/{a.File}", a.WordFor(DeviceState.Unplugged)!);
+        steps.Add($"{a.File} <- {a.WordFor(DeviceState.Unplugged)}{(rc == 0 ? "" : ": " + ErrnoText.Describe(rc))}");
         var after = Get(dev.Name);
         if (rc != 0 || after.Blocks.Count > 0)
         {
@@ -221,19 +217,19 @@ public sealed partial class Controller(ISysfs sysfs, StateDir stateDir, Action<i
         return null;
     }
 
-    private Outcome PerBlock(DeviceInfo dev, string target)
+    private Outcome PerBlock(DeviceInfo dev, DeviceState target)
     {
         var steps = new List<string>();
         var before = dev.State;
         var txn = new BlockTransaction(sysfs, progress);
-        var error = dev.Blocks.Count == 0 ? $"it has no memory blocks to bring {target}" : txn.Apply(dev.Blocks, target == "unplugged" ? "offline" : target);
+        var error = dev.Blocks.Count == 0 ? $"it has no memory blocks to bring {target}" : txn.Apply(dev.Blocks, target == DeviceState.Unplugged ? DeviceState.Offline : target);
         steps.AddRange(txn.Steps);
         if (error is not null)
         {
             return Undo(dev, txn, steps, error);
         }
 
-        if (target != "unplugged")
+        if (target != DeviceState.Unplugged)
         {
             // The kernel or another controller may have moved a block since the transaction's last look.
             var now = Get(dev.Name);
@@ -249,11 +245,11 @@ public sealed partial class Controller(ISysfs sysfs, StateDir stateDir, Action<i
 
         Errno rc = sysfs.Write($"/sys/bus/dax/drivers/kmem/unbind", dev.Name);
         steps.Add($"kmem/unbind <- {dev.Name}{(rc == 0 ? "" : ": " + ErrnoText.Describe(rc))}");
-        return Verify(dev, before, "unplugged", steps);
+        return Verify(dev, before, DeviceState.Unplugged, steps);
     }
 
     // The verdict: the device read back from sysfs, now, is in the target state, or the transaction failed.
-    private Outcome Verify(DeviceInfo dev, string before, string target, List<string> steps, DeviceInfo? readBack = null)
+    private Outcome Verify(DeviceInfo dev, DeviceState before, DeviceState target, List<string> steps, DeviceInfo? readBack = null)
     {
         var after = readBack ?? Get(dev.Name);
         return Matches(after, target)
@@ -272,18 +268,18 @@ public sealed partial class Controller(ISysfs sysfs, StateDir stateDir, Action<i
     }
 
     // After a failed plug: the device should be back as it was (the kernel rolled back, or we unplugged again).
-    private Outcome Restore(DeviceInfo dev, string before, List<string> steps, string why)
+    private Outcome Restore(DeviceInfo dev, DeviceState before, List<string> steps, string why)
     {
         var after = Get(dev.Name);
-        if (after.State == before || (before == "unplugged" && after.Blocks.Count == 0))
+        if (after.State == before || (before == DeviceState.Unplugged && after.Blocks.Count == 0))
         {
             return new Outcome(OutcomeCode.RolledBack, $"{dev.Name}: {why}; rolled back, still {before}", steps);
         }
 
-        if (dev.Blocks.Count > 0 && after.Blocks.Count == 0 && dev.Attribute is { } a && before is "online_movable" or "online" or "online_kernel")
+        if (dev.Blocks.Count > 0 && after.Blocks.Count == 0 && dev.Attribute is { } a && before.IsOnline)
         {
             // We unplugged to switch online types: plug the old type back.
-            Errno rc = sysfs.Write($"{dev.SysPath}/{a.File}", a.WordFor(before) ?? "online");
+            Errno rc = sysfs.Write($"{dev.SysPath}/{a.File}", a.WordFor(before) ?? a.WordFor(DeviceState.Online)!);
             after = Get(dev.Name);
             if (rc == 0 && after.State == before)
             {

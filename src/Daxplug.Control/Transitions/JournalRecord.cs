@@ -9,6 +9,10 @@ public sealed record BlockSnapshot(long Id, bool Online, string? Zone);
 /// <summary>The intent journal: what a transaction set out to do and what everything was before it.</summary>
 public sealed record JournalRecord(string Sysfs, string Device, string Target, DateTimeOffset Started, List<BlockSnapshot> Blocks)
 {
+    /// <summary>The target as a state (the file keeps its name); null in a journal that fails validation.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public DeviceState? TargetState => DeviceState.Parse(Target);
+
     /// <summary>
     /// The zones valid_zones can name for an online block, which daxplug can put one back into. (It reads "none"
     /// for a block that spans zones, and is missing without CONFIG_MEMORY_HOTREMOVE: such a block is refused before
@@ -32,9 +36,9 @@ public sealed record JournalRecord(string Sysfs, string Device, string Target, D
             return $"device: '{Device}' is not a dax device name (daxR.N)";
         }
 
-        if (Target is null || !Controller.Targets.Contains(Target))
+        if (DeviceState.Parse(Target) is not { IsTarget: true })
         {
-            return $"target: '{Target}' is not one of {string.Join(", ", Controller.Targets)}";
+            return $"target: '{Target}' is not one of {string.Join(", ", DeviceState.TargetNames)}";
         }
 
         if (Blocks is null)

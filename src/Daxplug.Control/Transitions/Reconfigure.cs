@@ -4,7 +4,7 @@ using Daxplug.Control.Sysfs;
 namespace Daxplug.Control.Transitions;
 
 /// <summary>
-/// daxctl reconfigure-device's semantics (userland.md §1.3), made safe: to system-ram the policy check, then the
+/// daxctl reconfigure-device's semantics (docs/kernel-abi.md §5.1), made safe: to system-ram the policy check, then the
 /// driver switch (remove_id, unbind, new_id, bind), then an atomic online unless told not to; to devdax a refusal
 /// while memory is online unless --force, which unplugs the whole device atomically before the unbind. The whole
 /// switch runs under the controller's lock.
@@ -56,7 +56,7 @@ public sealed class Reconfigure(ISysfs sysfs, Controller controller)
             return new Outcome(OutcomeCode.Done, $"{dev.Name}: system-ram, memory {Discover.Device(sysfs, device, Discover.Detail.States)!.State}", steps);
         }
 
-        var outcome = controller.SetHeld(device, movable ? "online_movable" : "online");
+        var outcome = controller.SetHeld(device, movable ? DeviceState.OnlineMovable : DeviceState.Online);
         return outcome with { Steps = [.. steps, .. outcome.Steps] };
     }
 
@@ -82,7 +82,7 @@ public sealed class Reconfigure(ISysfs sysfs, Controller controller)
                 return new Outcome(OutcomeCode.RolledBack, $"{dev.Name}: {dev.OnlineBlocks} block(s) online; refusing to change modes (use --force to unplug them first)", []);
             }
 
-            var unplug = controller.SetHeld(device, "unplugged");
+            var unplug = controller.SetHeld(device, DeviceState.Unplugged);
             steps.AddRange(unplug.Steps);
             if (unplug.Code != OutcomeCode.Done)
             {

@@ -10,7 +10,7 @@ public interface IUeventSource : IDisposable
 }
 
 /// <summary>
-/// NETLINK_KOBJECT_UEVENT, group 1 (the kernel's broadcast), through three libc calls (toolchain.md §6): .NET's
+/// NETLINK_KOBJECT_UEVENT, group 1 (the kernel's broadcast), through three libc calls (docs/architecture.md §4): .NET's
 /// Socket has no AF_NETLINK.
 /// </summary>
 public sealed class UeventSocket : IUeventSource

@@ -4,7 +4,7 @@ using Daxplug.Kernel.Sysfs;
 namespace Daxplug.Kernel.Dax;
 
 /// <summary>
-/// hotplug-v3: the series' v3 of 2026-03-21 as posted (reference/series.md §2), defects included: per-range
+/// hotplug-v3: the series' v3 of 2026-03-21 as posted (docs/kernel-abi.md §2.6, §6), defects included: per-range
 /// unplug under per-range locks, partial unplug reported as success, re-online without re-reserving the
 /// resources, unbind that warns and leaks whenever the recorded state is online.
 /// </summary>
@@ -13,7 +13,7 @@ public sealed partial class KmemDriver
     private static readonly string[] V3Names = ["unplugged", "offline", "online", "unknown", "online_movable"];
 
     // v3 probe: reserve the resources, then hot-add with the online type captured when the device was created.
-    // Reading of the code for series.md Q2: with t == MMOP_OFFLINE and an offline system default, do_hotplug()
+    // Reading of the code for docs/kernel-abi.md §2.6 (Q2): with t == MMOP_OFFLINE and an offline system default, do_hotplug()
     // rejects MMOP_OFFLINE with -EINVAL, so the probe fails (the v4 changelog's "unplugged device" is not what
     // the v3 code does). With t == MMOP_OFFLINE but a default that has changed since, the device probes unplugged.
     private async ValueTask<Errno> ProbeV3(DevDax dev, KmemData data)

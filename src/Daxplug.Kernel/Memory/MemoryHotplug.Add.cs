@@ -260,49 +260,6 @@ public sealed partial class MemoryHotplug
     /// <summary>remove_memory() for a caller that already holds device_hotplug_lock.</summary>
     internal async ValueTask<Errno> RemoveMemoryLocked(ulong start, ulong size) => await TryRemoveMemory(start, size);
 
-    // Models memory_group_register_static()/_dynamic(): returns the new group id, or -errno.
-    public int MemoryGroupRegister(int nid, bool isDynamic, ulong pages)
-    {
-        if (pages == 0 || kernel.Node(nid) is null ||
-            (isDynamic && ((pages & (pages - 1)) != 0 || pages < kernel.PagesPerBlock)))
-        {
-            return -(int)Errno.EINVAL;
-        }
-
-        lock (groupsGate)
-        {
-            int id = 0;
-            while (groups.Any(g => g.Id == id))
-            {
-                id++;
-            }
-
-            groups.Add(new MemoryGroup(id, nid, isDynamic, pages));
-            return id;
-        }
-    }
-
-    // Models memory_group_unregister(): EBUSY while blocks still belong to it.
-    public Errno MemoryGroupUnregister(int mgid)
-    {
-        lock (groupsGate)
-        {
-            var group = groups.FirstOrDefault(g => g.Id == mgid);
-            if (group is null)
-            {
-                return Errno.EINVAL;
-            }
-
-            if (blocksPerGroup.GetValueOrDefault(mgid) > 0)
-            {
-                return Errno.EBUSY;
-            }
-
-            groups.Remove(group);
-            return Errno.None;
-        }
-    }
-
     /// <summary>The blocks of [start, start+size), ascending.</summary>
     public IEnumerable<MemoryBlock> BlocksOf(ulong start, ulong size) =>
         kernel.Blocks.Range((long)(start / kernel.BlockSizeBytes), (long)((start + size - 1) / kernel.BlockSizeBytes));

@@ -3,7 +3,7 @@ using Daxplug.Kernel.Locking;
 namespace Daxplug.Kernel.Sysfs;
 
 /// <summary>
-/// The file-level view of the tree with sysfs's generic rules (kernel-abi.md §0, fs/kernfs/file.c,
+/// The file-level view of the tree with sysfs's generic rules (docs/kernel-abi.md §0, fs/kernfs/file.c,
 /// fs/sysfs/file.c): path resolution through relative symlinks, kernfs's open permission check, whole-show
 /// reads, one write = one store() of at most 4096 bytes.
 /// </summary>

@@ -26,11 +26,12 @@ public sealed class DaxplugSet(AgentSpec spec, AgentContext context) : Agent(spe
     private void Set()
     {
         var target = Spec.Target ?? "unplugged";
+        var state = DeviceState.Parse(target) ?? throw new FormatException($"daxplug agent: '{target}' is not a device state");
         var dir = ScratchDirectory();
         try
         {
             var sysfs = ModelSysfs.Create(Kernel, "lab", (path, value, errno) => Timeline.Written(Spec.Kind, path, value.TrimEnd('\n'), -(int)errno));
-            var outcome = new Controller(sysfs, new StateDir(dir.FullName)).Set(Spec.Device, target);
+            var outcome = new Controller(sysfs, new StateDir(dir.FullName)).Set(Spec.Device, state);
             Timeline.Add(Spec.Kind, $"set {Spec.Device} {target}: exit {(int)outcome.Code}: {outcome.Message}");
             if (outcome.Code == OutcomeCode.Done)
             {

@@ -8,7 +8,7 @@ namespace Daxplug.Lab.Scenarios;
 /// <summary>
 /// One run of a scenario: its machine booted on a kernel, and the agents of <see cref="AgentKinds"/> it names,
 /// wired to one <see cref="Timeline"/> and one set of <see cref="Checks"/>. What agents do, modelled on the real
-/// things (userland.md): a device controller that unplugs or onlines through the kernel's attribute when there is
+/// things (docs/kernel-abi.md §5): a device controller that unplugs or onlines through the kernel's attribute when there is
 /// one and otherwise as daxctl does (per block, stop at the first error, re-check, unbind); a zone mover that
 /// re-onlines one block into the kernel zone (a misguided udev rule). Each agent checks its own claims the moment
 /// the kernel answers: a success must leave the device as claimed.

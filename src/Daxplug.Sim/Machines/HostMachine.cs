@@ -48,8 +48,15 @@ public static class HostMachine
             }
         }
 
-        var blockNodes = BlockNodes(memory);
-        var zones = ZoneInfo(Path.Combine(procRoot, "zoneinfo"));
+        spec.Nodes.AddRange(Nodes(nodeRoot, BlockNodes(memory), ZoneInfo(Path.Combine(procRoot, "zoneinfo")), systemRam, bs));
+        return spec;
+    }
+
+    // Each possible node: its CPUs, distances, RAM (System RAM clipped to the blocks that link to it) and zones.
+    private static List<NodeSpec> Nodes(string nodeRoot, Dictionary<long, int> blockNodes, Dictionary<int, List<ZoneSpec>> zones,
+                                        List<(ulong Start, ulong End)> systemRam, ulong bs)
+    {
+        var nodes = new List<NodeSpec>();
         var possible = KernelFormat.ParseList(ReadLine(Path.Combine(nodeRoot, "possible"), "0")) ?? [0];
         var online = KernelFormat.ParseList(ReadLine(Path.Combine(nodeRoot, "online"), "0")) ?? [0];
         foreach (var nid in possible)
@@ -79,10 +86,10 @@ public static class HostMachine
 
             node.Memory = Merge(node.Memory);
             node.Zones = zones.TryGetValue(nid, out var z) ? z : null;
-            spec.Nodes.Add(node);
+            nodes.Add(node);
         }
 
-        return spec;
+        return nodes;
     }
 
     private static string ReadLine(string path, string? fallback = null)

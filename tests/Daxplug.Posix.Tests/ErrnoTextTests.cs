@@ -1,4 +1,4 @@
-namespace Daxplug.Kernel.Tests;
+namespace Daxplug.Posix.Tests;
 
 /// <summary>The one errno table (Daxplug.Posix): names as the enum spells them, texts as glibc's strerror().</summary>
 public sealed class ErrnoTextTests
