@@ -14,7 +14,16 @@ try
         return 2;
     }
 
-    return parse.Invoke(new System.CommandLine.InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = Console.Out, Error = Console.Error });
+    // No SIGINT/SIGTERM handling of System.CommandLine's (a timeout, then exit): installing it costs every start-up
+    // about half a millisecond, and the verbs that outlive a signal (sim serve, watch) install their own.
+    var invocation = new System.CommandLine.InvocationConfiguration
+    {
+        EnableDefaultExceptionHandler = false,
+        ProcessTerminationTimeout = null,
+        Output = Console.Out,
+        Error = Console.Error,
+    };
+    return parse.Invoke(invocation);
 }
 catch (CliException e)
 {

@@ -8,7 +8,13 @@ namespace Daxplug.Cli.CommandLine;
 /// <summary>The whole command line: the controller verbs (which take the target options before or after their name), sim and lab.</summary>
 internal static class DaxplugCommand
 {
-    public static RootCommand Build()
+    /// <summary>
+    /// The command line for <paramref name="args"/>. Building every verb's options and texts is most of a short
+    /// verb's start-up, so only the verbs that <paramref name="args"/> name are built in full; the others are
+    /// there by name alone (the parse, its errors and its help are the same). No verb named, or a directive
+    /// (completion): all of them.
+    /// </summary>
+    public static RootCommand Build(IReadOnlyList<string>? args = null)
     {
         var o = new SharedOptions();
         var root = new RootCommand("daxplug: atomic hot-plugging of device memory (CXL, HMEM, pmem via device-DAX), and a simulated kernel to try it on.");
@@ -17,10 +23,10 @@ internal static class DaxplugCommand
             root.Options.Add(option);
         }
 
-        foreach (var verb in new[] { ListVerb.Build(o), BlocksVerb.Build(o), SetVerb.Build(o), RecoverVerb.Build(o), ReconfigureVerb.Build(o), DoctorVerb.Build(o),
-                                     ApplyVerb.Build(o), WatchVerb.Build(o), SimVerb.Build(), LabVerb.Build(o), CompletionVerb.Build() })
+        bool all = args is null || !args.Any(a => Verbs.Any(v => v.Name == a)) || args.Any(a => a.StartsWith('['));
+        foreach (var (name, build) in Verbs)
         {
-            root.Subcommands.Add(verb);
+            root.Subcommands.Add(all || args!.Contains(name) ? build(o) : new Command(name));
         }
 
         foreach (var help in root.Options.OfType<HelpOption>())
@@ -45,6 +51,14 @@ internal static class DaxplugCommand
         var given = parse.RootCommandResult.Children.OfType<OptionResult>().FirstOrDefault(x => !x.Implicit && x.Option is not HelpOption and not VersionOption);
         return verb is not null && !IsController(verb) && given is not null ? $"{given.IdentifierToken?.Value ?? given.Option.Name} applies to the controller verbs, not to '{verb.Name}'" : null;
     }
+
+    // The verbs, in the order help lists them.
+    private static readonly (string Name, Func<SharedOptions, Command> Build)[] Verbs =
+    [
+        ("list", ListVerb.Build), ("blocks", BlocksVerb.Build), ("set", SetVerb.Build), ("recover", RecoverVerb.Build),
+        ("reconfigure", ReconfigureVerb.Build), ("doctor", DoctorVerb.Build), ("apply", ApplyVerb.Build), ("watch", WatchVerb.Build),
+        ("sim", _ => SimVerb.Build()), ("lab", LabVerb.Build), ("completion", _ => CompletionVerb.Build()),
+    ];
 
     private static bool IsController(Command verb) => verb.Name is not ("sim" or "lab" or "completion");
 }

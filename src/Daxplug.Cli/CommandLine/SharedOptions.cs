@@ -27,21 +27,25 @@ internal sealed class SharedOptions
 
     public Option<bool> Recover { get; } = new("--recover") { Description = "If a transaction was interrupted (a pending journal), recover it first instead of refusing to start" };
 
-    public Option<int> Schedules { get; } = new("--schedules")
+    // The lab's options are made when a lab verb asks for them: a controller verb's start-up does not pay for them.
+    private Option<int>? schedules, jobs;
+    private Option<string>? strategy;
+
+    public Option<int> Schedules => schedules ??= new("--schedules")
     {
         Description = "How many schedules (seeds) to explore",
         DefaultValueFactory = _ => 1000,
         CustomParser = ValueParsers.Count(1),
     };
 
-    public Option<int> Jobs { get; } = new("--jobs", "-j")
+    public Option<int> Jobs => jobs ??= new("--jobs", "-j")
     {
         Description = "Schedules run at once, on that many threads (random and pct; default: one per core). The results do not depend on it",
         DefaultValueFactory = _ => Environment.ProcessorCount,
         CustomParser = ValueParsers.Count(1),
     };
 
-    public Option<string> Strategy { get; } = Strategies();
+    public Option<string> Strategy => strategy ??= Strategies();
 
     /// <summary>
     /// The simulated kernel: a release as it shipped or a revision of the series; without it, the machine's own
