@@ -1,9 +1,5 @@
-using Daxplug.Kernel.Locking;
-using Daxplug.Kernel.Log;
 using Daxplug.Kernel.Memory;
 using Daxplug.Kernel.Numa;
-using Daxplug.Kernel.Resource;
-using Daxplug.Kernel.Sysfs;
 
 namespace Daxplug.Kernel.Machines;
 
